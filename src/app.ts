@@ -1,0 +1,85 @@
+/**
+ * The booking core, wired: tokens, client, runner and state, from a Config. main.ts builds one per
+ * process; `demo`, tests and the benchmark build theirs against the sandbox.
+ */
+import { BookingState } from './booking/booking-state.js';
+import { createHolidayCalendar } from './booking/holidays.js';
+import type { PlanMode } from './booking/plan.js';
+import { BookingRunner } from './booking/runner.js';
+import type { Config } from './config/config.js';
+import type { Logger } from './logger.js';
+import type { EventSink } from './notify/events.js';
+import { OneFlexClient } from './oneflex/client.js';
+import { fetchPost, type HttpPost } from './oneflex/http.js';
+import { TokenManager } from './oneflex/token-manager.js';
+import { TokenStore } from './oneflex/token-store.js';
+import { RunLog } from './schedule/run-log.js';
+import type { SecretRegistry } from './secrets.js';
+import { systemClock, type Clock } from './time.js';
+
+export interface AppDependencies {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly secrets: SecretRegistry;
+  readonly events: EventSink;
+  /** The .env file the tokens were read from, if they were: refreshed tokens are written back there. */
+  readonly tokenEnvFile?: string | undefined;
+  readonly clock?: Clock;
+  readonly post?: HttpPost;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly retryDelaysMs?: readonly number[];
+}
+
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly events: EventSink;
+  readonly tokens: TokenManager;
+  readonly client: OneFlexClient;
+  readonly runner: BookingRunner;
+  readonly bookingState: BookingState;
+  readonly runLog: RunLog;
+}
+
+export async function createApp(deps: AppDependencies): Promise<App> {
+  const { config, logger, secrets, events } = deps;
+  const clock = deps.clock ?? systemClock;
+  const post = deps.post ?? fetchPost;
+  const store = new TokenStore({
+    stateDir: config.stateDir,
+    configured: { accessToken: config.oneflex.token, refreshToken: config.oneflex.refreshToken },
+    envFile: deps.tokenEnvFile,
+    now: () => new Date(clock.now()),
+    onEnvWriteError: (error) => logger.warn('cannot update the tokens in the .env file; they are kept in STATE_DIR', { error }),
+  });
+  const tokens = new TokenManager({ baseUrl: config.oneflex.url, timeoutMs: config.oneflex.timeoutMs, post, store, clock, events, logger, secrets });
+  await tokens.init();
+  const client = new OneFlexClient({
+    baseUrl: config.oneflex.url,
+    timeoutMs: config.oneflex.timeoutMs,
+    post,
+    tokens,
+    logger,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
+  });
+  const bookingState = new BookingState(config.stateDir);
+  const runner = new BookingRunner({
+    client,
+    settings: { ...config.booking, timeZone: config.timeZone, desk: config.oneflex.desk },
+    state: bookingState,
+    holidays: createHolidayCalendar(config.booking.publicHolidays, config.locale),
+    events,
+    clock,
+    logger,
+  });
+  return { config, logger, clock, events, tokens, client, runner, bookingState, runLog: new RunLog(config.stateDir) };
+}
+
+/** The scheduled run's mode: recurring when RECURRING_WEEKS > 0, else the single date. */
+export function scheduledMode(config: Config): PlanMode {
+  return config.booking.recurringWeeks > 0
+    ? { kind: 'recurring', weeks: config.booking.recurringWeeks }
+    : { kind: 'single', daysAhead: config.booking.daysAhead };
+}

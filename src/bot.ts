@@ -1,0 +1,105 @@
+/**
+ * The long-running bot (`oneflex-bot run`): the scheduler driving the booking runner, the token
+ * kept alive between runs, and tokens given by `token set` in another process picked up without a
+ * restart.
+ */
+import { scheduledMode, type App } from './app.js';
+import type { PlanMode } from './booking/plan.js';
+import type { PreparedRun } from './booking/runner.js';
+import { addDays, type CalendarDate } from './time.js';
+import { OneFlexError } from './oneflex/errors.js';
+import { Scheduler, type NextRuns } from './schedule/scheduler.js';
+
+export interface BotOptions {
+  /** How often the token state is looked at (refresh ahead of expiry, new tokens saved by another process). */
+  readonly tokenCheckIntervalMs?: number;
+  readonly prepareLeadMs?: number;
+  readonly warmLeadMs?: number;
+}
+
+export interface RunningBot {
+  next(): NextRuns;
+  stop(): Promise<void>;
+}
+
+export async function startBot(app: App, options: BotOptions = {}): Promise<RunningBot> {
+  const { config, runner, tokens } = app;
+  const log = app.logger.child({ module: 'bot' });
+  const mode = scheduledMode(config);
+  let prepared: { instant: number; run: PreparedRun } | undefined;
+
+  const prepare = async (instant: number) => {
+    await tokens.prepareForRun();
+    prepared = { instant, run: await runner.prepare({ mode, at: instant }) };
+    log.info('ready for the booking window', { opensAt: new Date(instant).toISOString(), dates: prepared.run.toBook.length });
+  };
+
+  const scheduler = new Scheduler({
+    timeZone: config.timeZone,
+    runTime: config.booking.time,
+    reminderTime: config.booking.reminderTime,
+    clock: app.clock,
+    runLog: app.runLog,
+    logger: app.logger,
+    ...(options.prepareLeadMs !== undefined ? { prepareLeadMs: options.prepareLeadMs } : {}),
+    ...(options.warmLeadMs !== undefined ? { warmLeadMs: options.warmLeadMs } : {}),
+    work: {
+      prepare,
+      warm: async (instant) => {
+        if (prepared?.instant !== instant) return prepare(instant);
+        prepared = { instant, run: await runner.prepare({ mode, at: instant }) };
+      },
+      run: async (instant, context) => {
+        const ready = prepared?.instant === instant ? prepared.run : undefined;
+        prepared = undefined;
+        const report = ready
+          ? await runner.execute(ready)
+          : await runner.run({ mode: catchUpMode(mode, context.missedDays, runner.today(instant), config.booking.daysAhead), at: instant });
+        const counts: Record<string, number> = {};
+        for (const o of report.outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+        log.info('booking run finished', { day: report.today, ...counts });
+        return { ok: !counts.failed, counts };
+      },
+      remind: async (instant) => {
+        await runner.remind(instant);
+      },
+    },
+  });
+
+  // Keep the access token alive between runs (an idle refresh token may time out, and an ended SSO
+  // session is then noticed during the day, when the user can act), and pick up new tokens.
+  const checkTokens = async () => {
+    try {
+      await tokens.reloadFromStore();
+      if (!tokens.incidentOpen) await tokens.getAccessToken();
+    } catch (error) {
+      if (!(error instanceof OneFlexError && error.code === 'auth_required')) log.warn('token check failed', { error });
+    }
+  };
+  const timer = setInterval(() => void checkTokens(), options.tokenCheckIntervalMs ?? 15_000);
+
+  try {
+    const me = await app.client.whoAmI();
+    log.info('signed in to OneFlex', { user: me.name });
+  } catch (error) {
+    log.error('cannot sign in to OneFlex at start-up; bookings wait for valid tokens', { error });
+  }
+  await scheduler.start();
+  const next = scheduler.next();
+  log.info('bot started', { nextRun: next.run, nextReminder: next.reminder ?? undefined });
+
+  return {
+    next: () => scheduler.next(),
+    stop: async () => {
+      clearInterval(timer);
+      await scheduler.stop();
+      log.info('bot stopped');
+    },
+  };
+}
+
+/** In single-date mode, the dates of runs missed while the bot was down are booked too. */
+function catchUpMode(mode: PlanMode, missedDays: readonly CalendarDate[], today: CalendarDate, daysAhead: number): PlanMode {
+  if (mode.kind !== 'single' || missedDays.length === 0) return mode;
+  return { kind: 'dates', officeDaysOnly: true, dates: [...missedDays, today].map((d) => addDays(d, daysAhead)) };
+}

@@ -1,0 +1,183 @@
+/**
+ * The environment → one frozen, typed Config. Pure: it reads only the map it is given (and the
+ * files named by `*_FILE` variables through the reader it is given). Every bad variable is
+ * reported at once, by name, with what was expected and an example; secrets' values never appear.
+ */
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import type { CalendarDate, TimeOfDay } from '../time.js';
+import type { HolidayRegion } from './holiday-region.js';
+import { variableList, variables, type DateRange, type Moment, type VariableKey, type VariableValue } from './variables.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Config {
+  readonly oneflex: {
+    readonly url: string;
+    readonly token: string | undefined;
+    readonly refreshToken: string | undefined;
+    readonly desk: { readonly deskId: string; readonly spaceId: string; readonly name: string | undefined } | undefined;
+    readonly timeoutMs: number;
+  };
+  readonly booking: {
+    readonly time: TimeOfDay;
+    readonly daysAhead: number;
+    readonly daysOfWeek: readonly number[];
+    readonly recurringWeeks: number;
+    readonly moments: readonly Moment[];
+    readonly windowDays: number;
+    readonly concurrency: number;
+    readonly vacations: readonly DateRange[];
+    readonly autoCancelVacations: boolean;
+    readonly publicHolidays: HolidayRegion | null;
+    readonly reminderTime: TimeOfDay | undefined;
+  };
+  readonly timeZone: string;
+  readonly locale: 'fr' | 'en';
+  readonly stateDir: string;
+  readonly log: { readonly level: 'error' | 'warn' | 'info' | 'debug'; readonly format: 'pretty' | 'json' };
+  /** Where each token came from, so refreshed tokens are written back to the right place. */
+  readonly tokenSources: { readonly token: SecretSource; readonly refreshToken: SecretSource };
+  /** Every secret value configured, for the log scrubber. */
+  readonly secrets: readonly string[];
+}
+
+export type SecretSource = 'env' | 'file' | 'unset';
+
+export interface LoadConfigOptions {
+  /** Reads a `*_FILE` secret; throws when the file cannot be read. */
+  readonly readSecretFile: (path: string) => string;
+}
+
+export function loadConfig(env: Env, options: LoadConfigOptions): Config {
+  const issues: ConfigIssue[] = [];
+  const secrets: string[] = [];
+  const sources: Partial<Record<VariableKey, SecretSource>> = {};
+
+  function raw(key: VariableKey): string | undefined {
+    const s = variables[key];
+    if ('secret' in s && s.secret) {
+      const filePath = env[`${key}_FILE`]?.trim();
+      if (filePath) {
+        try {
+          const value = options.readSecretFile(filePath).trim();
+          sources[key] = 'file';
+          if (value) secrets.push(value);
+          return value;
+        } catch {
+          issues.push({ key: `${key}_FILE`, expected: 'the path of a readable file holding the secret', example: `/run/secrets/${key.toLowerCase()}` });
+          return undefined;
+        }
+      }
+      const value = env[key];
+      sources[key] = value?.trim() ? 'env' : 'unset';
+      if (value?.trim()) secrets.push(value.trim());
+      return value;
+    }
+    return env[key];
+  }
+
+  function read<K extends VariableKey>(key: K): VariableValue<K> {
+    const s = variables[key];
+    const given = raw(key);
+    const value = given === undefined || given.trim() === '' ? ('defaultValue' in s ? s.defaultValue : '') : given;
+    const result = s.schema.safeParse(value);
+    if (result.success) return result.data as VariableValue<K>;
+    const isSecret = 'secret' in s && s.secret;
+    const details = isSecret ? [] : result.error.issues.map((i) => i.message).filter((m) => m.startsWith("'"));
+    issues.push({
+      key,
+      expected: s.expected,
+      example: s.example,
+      ...(isSecret ? {} : { found: details.length ? details.join('; ') : `'${value}'` }),
+    });
+    return undefined as VariableValue<K>;
+  }
+
+  const url = read('ONEFLEX_URL');
+  const token = read('ONEFLEX_TOKEN');
+  const refreshToken = read('ONEFLEX_REFRESH_TOKEN');
+  const deskId = read('ONEFLEX_DESK_ID');
+  const spaceId = read('ONEFLEX_SPACE_ID');
+  const deskName = read('ONEFLEX_DESK_NAME');
+  const timeoutSeconds = read('ONEFLEX_TIMEOUT_SECONDS');
+  const time = read('RESERVATION_TIME');
+  const daysAhead = read('RESERVATION_DAYS_AHEAD');
+  const daysOfWeek = read('RESERVATION_DAYS_OF_WEEK');
+  const recurringWeeks = read('RECURRING_WEEKS');
+  const moments = read('RESERVATION_MOMENTS');
+  const windowDays = read('BOOKING_WINDOW_DAYS');
+  const concurrency = read('BOOKING_CONCURRENCY');
+  const vacations = read('VACATION_DATES');
+  const autoCancelVacations = read('AUTO_CANCEL_VACATIONS');
+  const publicHolidays = read('PUBLIC_HOLIDAYS');
+  const reminderTime = read('REMINDER_TIME');
+  const timeZone = read('BOT_TIMEZONE');
+  const locale = read('BOT_LOCALE');
+  const stateDir = read('STATE_DIR');
+  const logLevel = read('LOG_LEVEL');
+  const logFormat = read('LOG_FORMAT');
+
+  if (Boolean(deskId) !== Boolean(spaceId)) {
+    const missing = deskId ? 'ONEFLEX_SPACE_ID' : 'ONEFLEX_DESK_ID';
+    issues.push({
+      key: missing,
+      expected: 'ONEFLEX_DESK_ID and ONEFLEX_SPACE_ID set together (or both empty to use your favourite desks)',
+      example: variables[missing].example,
+    });
+  }
+  if (daysAhead !== undefined && windowDays !== undefined && daysAhead > windowDays) {
+    issues.push({
+      key: 'RESERVATION_DAYS_AHEAD',
+      expected: `at most BOOKING_WINDOW_DAYS (${windowDays}): OneFlex does not open dates further ahead`,
+      example: String(windowDays),
+      found: `'${daysAhead}'`,
+    });
+  }
+
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  return deepFreeze({
+    oneflex: {
+      url,
+      token,
+      refreshToken,
+      desk: deskId && spaceId ? { deskId, spaceId, name: deskName } : undefined,
+      timeoutMs: timeoutSeconds * 1000,
+    },
+    booking: {
+      time,
+      daysAhead,
+      daysOfWeek,
+      recurringWeeks,
+      moments,
+      windowDays,
+      concurrency,
+      vacations,
+      autoCancelVacations,
+      publicHolidays,
+      reminderTime,
+    },
+    timeZone,
+    locale,
+    stateDir,
+    log: { level: logLevel, format: logFormat },
+    tokenSources: { token: sources.ONEFLEX_TOKEN ?? 'unset', refreshToken: sources.ONEFLEX_REFRESH_TOKEN ?? 'unset' },
+    secrets,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** True when `date` falls inside one of `ranges`. */
+export function inRanges(date: CalendarDate, ranges: readonly DateRange[]): boolean {
+  return ranges.some((r) => r.start <= date && date <= r.end);
+}
+
+export { variableList, variables };
+export type { DateRange, Moment };

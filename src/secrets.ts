@@ -1,0 +1,40 @@
+/**
+ * The secrets this process knows (tokens, passwords, webhook secrets) and a scrubber that masks
+ * them in any text. Tokens rotate, so the registry grows while the bot runs; shapes that are
+ * secret whatever their value (JWTs, bearer headers) are masked too.
+ */
+const JWT_RE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+const BEARER_RE = /\b(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+
+export const MASK = '***';
+
+export class SecretRegistry {
+  private readonly values = new Set<string>();
+  private pattern: RegExp | undefined;
+
+  constructor(initial: Iterable<string> = []) {
+    for (const v of initial) this.add(v);
+  }
+
+  /** Remember a secret. Very short values are ignored: masking "1" would mangle every log line. */
+  add(value: string | undefined): void {
+    const v = value?.trim();
+    if (!v || v.length < 6 || this.values.has(v)) return;
+    this.values.add(v);
+    this.pattern = undefined;
+  }
+
+  scrub(text: string): string {
+    if (this.values.size > 0) {
+      this.pattern ??= new RegExp(
+        [...this.values]
+          .sort((a, b) => b.length - a.length)
+          .map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('|'),
+        'g',
+      );
+      text = text.replace(this.pattern, MASK);
+    }
+    return text.replace(JWT_RE, MASK).replace(BEARER_RE, (_m, kind: string) => `${kind} ${MASK}`);
+  }
+}
