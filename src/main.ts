@@ -69,7 +69,11 @@ export async function main(io: Io): Promise<number> {
   const t = translator(config.locale);
 
   try {
-    if (cli.command === 'demo') return await runDemo({ locale: config.locale, timeZone: config.timeZone, json: cli.json, print, logger });
+    if (cli.command === 'demo') {
+      // The demo prints its own story; its log shows only problems unless LOG_LEVEL asks for more.
+      const quiet = io.env.LOG_LEVEL ? logger : createLogger({ level: 'warn', format: config.log.format, secrets, stream: io.stderr });
+      return await runDemo({ locale: config.locale, timeZone: config.timeZone, json: cli.json, print, logger: quiet });
+    }
     const memory = new MemoryEventSink();
     const events = new FanOutSink([new LogEventSink(logger.child({ module: 'events' })), memory]);
     const tokensFromEnvFile =
@@ -156,8 +160,8 @@ function readVersion(): string {
 }
 
 async function runForever(app: App, logger: Logger): Promise<number> {
-  const bot = await startBot(app);
-  await new Promise<void>((resolve) => {
+  // Listen before starting: a signal during start-up must still stop the bot cleanly.
+  const stopRequested = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info('stopping', { signal });
       resolve();
@@ -165,6 +169,8 @@ async function runForever(app: App, logger: Logger): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  const bot = await startBot(app);
+  await stopRequested;
   await bot.stop();
   return EXIT.ok;
 }

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { main } from '../main.js';
 
+// `oneflex-bot show | head`: a closed pipe ends the output, not the program with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main({
   argv: process.argv.slice(2),
   env: process.env,

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'booking-failure',
   'daily-reminder',
   'vacation-cancellation',
+  'channel-problem',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -38,6 +39,8 @@ export interface EventPayloads {
   'booking-failure': { readonly failures: readonly { readonly date: string; readonly code: string; readonly reason: string }[] };
   'daily-reminder': { readonly date: string; readonly bookings: readonly BookedDesk[] };
   'vacation-cancellation': { readonly cancelled: readonly BookedDesk[] };
+  /** A notification channel or chat platform does not work (disabled, missing channel or permission). */
+  'channel-problem': { readonly channel: string; readonly problem: string; readonly fix: string };
 }
 
 export const EVENT_SEVERITY = {
@@ -47,6 +50,7 @@ export const EVENT_SEVERITY = {
   'booking-failure': 'error',
   'daily-reminder': 'info',
   'vacation-cancellation': 'info',
+  'channel-problem': 'warning',
 } as const satisfies Record<EventType, Severity>;
 
 export type BotEvent = {
@@ -98,6 +102,8 @@ export function summarizeEvent(event: BotEvent): string {
         : `Today (${event.data.date}): nothing booked.`;
     case 'vacation-cancellation':
       return `Cancelled ${event.data.cancelled.length} booking(s) during vacations: ${event.data.cancelled.map(desk).join(', ')}.`;
+    case 'channel-problem':
+      return `Notification channel ${event.data.channel} does not work: ${event.data.problem}. ${event.data.fix}`;
   }
 }
 

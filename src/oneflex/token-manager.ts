@@ -188,7 +188,8 @@ export class TokenManager {
     this.lastRefreshAt = saved.lastRefreshAt;
     this.log.info('tokens reloaded from the state file', { generation: saved.generation });
     if (this.incident && !saved.incident) {
-      this.closeIncident(null);
+      // The process that saved these tokens closed the incident and announced it: once is enough.
+      this.closeIncident(null, { announce: false });
     } else if (this.incident) {
       await this.closeIncidentIfTokensWork();
     }
@@ -215,7 +216,10 @@ export class TokenManager {
   private async doRefresh(): Promise<void> {
     if (!this.refreshToken) {
       if (this.accessToken && !this.expiringWithin(0)) return; // still usable; nothing to refresh with
-      await this.openIncident('no-refresh-token', 'the access token has expired and no refresh token is configured');
+      await this.openIncident(
+        'no-refresh-token',
+        this.accessToken ? 'the access token has expired and no refresh token is configured' : 'no OneFlex tokens are configured',
+      );
       throw this.authRequired();
     }
     const used = this.refreshToken;
@@ -227,10 +231,15 @@ export class TokenManager {
     await this.serialize(async () => {
       this.setTokens({ accessToken: renewed.accessToken, refreshToken: renewed.refreshToken ?? used });
       this.lastRefreshAt = new Date(this.options.clock.now()).toISOString();
-      this.generation = await this.options.store.save(
-        { accessToken: this.accessToken, refreshToken: this.refreshToken },
-        { previousGeneration: await this.latestGeneration(), incident: null, lastRefreshAt: this.lastRefreshAt },
-      );
+      try {
+        this.generation = await this.options.store.save(
+          { accessToken: this.accessToken, refreshToken: this.refreshToken },
+          { previousGeneration: await this.latestGeneration(), incident: null, lastRefreshAt: this.lastRefreshAt },
+        );
+      } catch (error) {
+        // The tokens work in memory; losing them at the next restart beats failing this request.
+        this.log.error('cannot save the refreshed tokens to STATE_DIR', { error });
+      }
     });
     this.log.info('access token refreshed', {
       rotated: Boolean(renewed.refreshToken && renewed.refreshToken !== used),
@@ -280,12 +289,12 @@ export class TokenManager {
     await this.persistIncident();
   }
 
-  private closeIncident(user: string | null): void {
+  private closeIncident(user: string | null, options: { announce: boolean } = { announce: true }): void {
     const incident = this.incident;
     if (!incident) return;
     this.incident = null;
     this.log.info('OneFlex tokens work again', { incidentId: incident.id });
-    this.options.events.publish(
+    if (options.announce) this.options.events.publish(
       createEvent('token-restored', { user, incidentId: incident.id, downSince: incident.since }, this.options.clock),
     );
   }

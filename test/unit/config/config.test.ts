@@ -163,3 +163,14 @@ describe('.env.example', () => {
     expect(() => loadConfig({ ...env, ONEFLEX_DESK_ID: '', ONEFLEX_SPACE_ID: '' }, noFiles)).not.toThrow();
   });
 });
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  it('has a configuration table row for every variable, with its default', () => {
+    for (const v of variableList) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v.key}\``));
+      expect(row, v.key).toBeDefined();
+      if (v.defaultValue) expect(row, v.key).toContain(`\`${v.defaultValue}\``);
+    }
+  });
+});
