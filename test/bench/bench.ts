@@ -27,7 +27,14 @@ interface Row {
 
 const rows: Row[] = [];
 
-async function withApp<T>(env: Record<string, string>, task: (app: App, sandbox: OneFlexSandbox) => Promise<T>): Promise<T> {
+/**
+ * A sandbox, a state directory and an app on them. `reopen` builds another app on the same
+ * configuration and state directory, as a second process of the bot would.
+ */
+async function withApp<T>(
+  env: Record<string, string>,
+  task: (app: App, sandbox: OneFlexSandbox, reopen: () => Promise<App>) => Promise<T>,
+): Promise<T> {
   const sandbox = new OneFlexSandbox({ seed: seed() });
   const url = await sandbox.start();
   const stateDir = await mkdtemp(path.join(tmpdir(), 'oneflex-bench-'));
@@ -48,8 +55,8 @@ async function withApp<T>(env: Record<string, string>, task: (app: App, sandbox:
     );
     const secrets = new SecretRegistry(config.secrets);
     const logger = createLogger({ level: 'error', format: 'json', secrets, stream: new LineCollector() });
-    const app = await createApp({ config, logger, secrets, events: new MemoryEventSink() });
-    return await task(app, sandbox);
+    const open = () => createApp({ config, logger, secrets, events: new MemoryEventSink() });
+    return await task(await open(), sandbox, open);
   } finally {
     await sandbox.stop();
     await rm(stateDir, { recursive: true, force: true });
@@ -65,21 +72,23 @@ async function freshRun(): Promise<void> {
   const allBookedRequests: number[] = [];
   let created = 0;
   for (let i = 0; i < 7; i++) {
-    await withApp({}, async (app, sandbox) => {
+    await withApp({}, async (app, sandbox, reopen) => {
       sandbox.clearRequests();
       const started = performance.now();
       const report = await app.runner.run({ mode: { kind: 'recurring', weeks: 4 } });
       times.push(performance.now() - started);
       requests.push(sandbox.requests.length);
       created = report.outcomes.filter((o) => o.status === 'created').length;
+      // The all-booked run is a new process: nothing cached but what STATE_DIR holds.
+      const second = await reopen();
       sandbox.clearRequests();
-      await app.runner.run({ mode: { kind: 'recurring', weeks: 4 } });
+      await second.runner.run({ mode: { kind: 'recurring', weeks: 4 } });
       allBookedRequests.push(sandbox.requests.length);
     });
   }
   rows.push({ measure: `fresh run, 4 weeks x 5 weekdays (${created} dates booked): requests`, value: String(median(requests)), goal: '<= 23', ok: median(requests) <= 23, python: '85' });
   rows.push({ measure: 'fresh run: wall time (median of 7)', value: `${median(times).toFixed(0)} ms`, goal: '<= 300 ms', ok: median(times) <= 300, python: '10.2 s' });
-  rows.push({ measure: 'run where all is booked: requests', value: String(median(allBookedRequests)), goal: '<= 3', ok: median(allBookedRequests) <= 3 });
+  rows.push({ measure: 'run where all is booked (new process): requests', value: String(median(allBookedRequests)), goal: '<= 3', ok: median(allBookedRequests) <= 3 });
 }
 
 /** The scheduled bot, a run time a second or two ahead: delay from the instant to the first booking request. */

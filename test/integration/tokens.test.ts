@@ -30,6 +30,25 @@ describe('token lifecycle against the sandbox', () => {
     expect(h.sandbox.requests.filter((r) => r.status === 401)).toHaveLength(0); // refreshed before, not after a 401
   });
 
+  it('20 concurrent callers asking for a token while it is expired share one refresh', async () => {
+    h = await startHarness({ tokens: (s) => s.issueTokens(USER, { accessTtlSeconds: -60 }) });
+    h.sandbox.clearRequests();
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => h!.app.tokens.getAccessToken()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(refreshes(h)).toBe(1);
+  });
+
+  it('20 concurrent requests refused with 401 share one refresh and all succeed', async () => {
+    h = await startHarness();
+    await h.app.client.whoAmI(); // user id cached: the 20 reads go out at once
+    h.sandbox.revokeAccessTokens(USER);
+    h.sandbox.clearRequests();
+    const dates = nextWeekdays(20);
+    await Promise.all(dates.map((d) => h!.app.client.affectations([d])));
+    expect(refreshes(h)).toBe(1);
+    expect(h.sandbox.requests.filter((r) => r.operationName === 'affectationsByUserAndDates' && r.status === 200)).toHaveLength(20);
+  });
+
   it('refreshes once on a 401 and retries the request once', async () => {
     h = await startHarness();
     h.sandbox.revokeAccessTokens(USER);
