@@ -6,6 +6,8 @@
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { CalendarDate, TimeOfDay } from '../time.js';
 import type { HolidayRegion } from './holiday-region.js';
+import type { EventType } from '../notify/events.js';
+import type { WebhookTarget } from './webhooks.js';
 import { variableList, variables, type DateRange, type Moment, type VariableKey, type VariableValue } from './variables.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -31,6 +33,18 @@ export interface Config {
     readonly publicHolidays: HolidayRegion | null;
     readonly reminderTime: TimeOfDay | undefined;
   };
+  readonly notify: {
+    readonly webhooks: readonly WebhookTarget[];
+    /** Events routed to chat bots and webhooks. */
+    readonly events: readonly EventType[];
+    readonly email: EmailConfig | undefined;
+    readonly heartbeatUrl: string | undefined;
+  };
+  readonly discord: DiscordConfig | undefined;
+  readonly slack: SlackConfig | undefined;
+  /** Who may run commands that change bookings or tokens (owners are always allowed). */
+  readonly adminIds: readonly string[];
+  readonly health: { readonly port: number; readonly host: string } | undefined;
   readonly timeZone: string;
   readonly locale: 'fr' | 'en';
   readonly stateDir: string;
@@ -42,6 +56,37 @@ export interface Config {
 }
 
 export type SecretSource = 'env' | 'file' | 'unset';
+
+export interface EmailConfig {
+  readonly to: readonly string[];
+  readonly events: readonly EventType[];
+  readonly host: string;
+  readonly port: number;
+  /** Implicit TLS (465). */
+  readonly secure: boolean;
+  /** STARTTLS is mandatory (587 in auto mode). */
+  readonly requireTls: boolean;
+  readonly rejectUnauthorized: boolean;
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  readonly from: string;
+}
+
+export interface DiscordConfig {
+  readonly token: string;
+  readonly guildIds: readonly string[];
+  readonly alertChannel: string;
+  readonly apiUrl: string | undefined;
+  readonly ownerId: string | undefined;
+}
+
+export interface SlackConfig {
+  readonly botToken: string;
+  readonly mode: { readonly kind: 'socket'; readonly appToken: string } | { readonly kind: 'http'; readonly signingSecret: string; readonly port: number };
+  readonly alertChannel: string;
+  readonly apiUrl: string | undefined;
+  readonly ownerId: string | undefined;
+}
 
 export interface LoadConfigOptions {
   /** Reads a `*_FILE` secret; throws when the file cannot be read. */
@@ -116,6 +161,97 @@ export function loadConfig(env: Env, options: LoadConfigOptions): Config {
   const stateDir = read('STATE_DIR');
   const logLevel = read('LOG_LEVEL');
   const logFormat = read('LOG_FORMAT');
+  const webhooks = read('NOTIFICATION_WEBHOOK_URL');
+  const notifyEvents = read('NOTIFICATION_EVENTS');
+  const email = readEmail();
+  const heartbeatUrl = read('HEARTBEAT_URL');
+  const discord = readDiscord();
+  const slack = readSlack();
+  const adminIds = read('BOT_ADMIN_IDS');
+  const healthPort = read('HEALTH_PORT');
+  const healthHost = read('HEALTH_HOST');
+  for (const w of webhooks ?? []) secrets.push(...w.secrets);
+  if (heartbeatUrl) secrets.push(new URL(heartbeatUrl).pathname);
+
+  function readEmail(): EmailConfig | undefined {
+    const enabled = read('NOTIFICATION_EMAIL_ENABLED');
+    const to = read('NOTIFICATION_EMAIL_TO');
+    const events = read('NOTIFICATION_EMAIL_EVENTS');
+    const host = read('SMTP_HOST');
+    const port = read('SMTP_PORT');
+    const secureMode = read('SMTP_SECURE');
+    const rejectUnauthorized = read('SMTP_TLS_REJECT_UNAUTHORIZED');
+    const user = read('SMTP_USER');
+    const password = read('SMTP_PASSWORD');
+    const from = read('SMTP_FROM') ?? (user?.includes('@') ? user : undefined);
+    if (!enabled) return undefined;
+    const need = (key: VariableKey, why: string) =>
+      issues.push({ key, expected: why, example: variables[key].example });
+    if (!host) need('SMTP_HOST', 'the SMTP server when NOTIFICATION_EMAIL_ENABLED=true');
+    if (to !== undefined && to.length === 0) need('NOTIFICATION_EMAIL_TO', 'at least one recipient when NOTIFICATION_EMAIL_ENABLED=true');
+    if (!from && !issues.some((i) => i.key === 'SMTP_FROM')) need('SMTP_FROM', 'a sender address (or an SMTP_USER that is an address)');
+    if (user && !password && !issues.some((i) => i.key.startsWith('SMTP_PASSWORD'))) need('SMTP_PASSWORD', 'the password of SMTP_USER (or SMTP_PASSWORD_FILE)');
+    if (!host || !to?.length || !from || port === undefined || events === undefined) return undefined;
+    const secure = secureMode === 'true' || (secureMode === 'auto' && port === 465);
+    return {
+      to,
+      events,
+      host,
+      port,
+      secure,
+      requireTls: !secure && (secureMode === 'false' ? false : port === 587),
+      rejectUnauthorized: rejectUnauthorized ?? true,
+      user,
+      password,
+      from,
+    };
+  }
+
+  function readDiscord(): DiscordConfig | undefined {
+    const token = read('DISCORD_TOKEN');
+    const guildIds = read('DISCORD_GUILD_ID');
+    const alertChannel = read('DISCORD_ALERT_CHANNEL');
+    const apiUrl = read('DISCORD_API_URL');
+    const ownerId = read('BOT_OWNER_DISCORD_ID');
+    if (!token) return undefined;
+    return { token, guildIds: guildIds ?? [], alertChannel, apiUrl, ownerId };
+  }
+
+  function readSlack(): SlackConfig | undefined {
+    const botToken = read('SLACK_BOT_TOKEN');
+    const appToken = read('SLACK_APP_TOKEN');
+    const signingSecret = read('SLACK_SIGNING_SECRET');
+    const port = read('SLACK_PORT');
+    const alertChannel = read('SLACK_ALERT_CHANNEL');
+    const apiUrl = read('SLACK_API_URL');
+    const ownerId = read('BOT_OWNER_SLACK_ID');
+    if (!botToken) {
+      if (appToken || signingSecret) {
+        issues.push({ key: 'SLACK_BOT_TOKEN', expected: 'the bot token (xoxb-…) too: Slack needs it with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET', example: 'xoxb-…' });
+      }
+      return undefined;
+    }
+    if (!botToken.startsWith('xoxb-')) issues.push({ key: 'SLACK_BOT_TOKEN', expected: variables.SLACK_BOT_TOKEN.expected, example: 'xoxb-…' });
+    if (appToken && !appToken.startsWith('xapp-')) issues.push({ key: 'SLACK_APP_TOKEN', expected: variables.SLACK_APP_TOKEN.expected, example: 'xapp-…' });
+    if (signingSecret && port === undefined) {
+      issues.push({ key: 'SLACK_PORT', expected: 'a port for HTTP mode, since SLACK_SIGNING_SECRET is set (or remove it to use Socket Mode)', example: '3000' });
+    }
+    if (!appToken && !signingSecret) {
+      issues.push({
+        key: 'SLACK_APP_TOKEN',
+        expected: 'an app token (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET and SLACK_PORT for HTTP mode',
+        example: 'xapp-…',
+      });
+    }
+    const mode =
+      signingSecret && port !== undefined
+        ? ({ kind: 'http', signingSecret, port } as const)
+        : appToken
+          ? ({ kind: 'socket', appToken } as const)
+          : undefined;
+    if (!mode) return undefined;
+    return { botToken, mode, alertChannel, apiUrl, ownerId };
+  }
 
   if (Boolean(deskId) !== Boolean(spaceId)) {
     const missing = deskId ? 'ONEFLEX_SPACE_ID' : 'ONEFLEX_DESK_ID';
@@ -157,6 +293,11 @@ export function loadConfig(env: Env, options: LoadConfigOptions): Config {
       publicHolidays,
       reminderTime,
     },
+    notify: { webhooks, events: notifyEvents, email, heartbeatUrl },
+    discord,
+    slack,
+    adminIds,
+    health: healthPort === undefined ? undefined : { port: healthPort, host: healthHost },
     timeZone,
     locale,
     stateDir,

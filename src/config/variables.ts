@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { isCalendarDate, isValidTimeZone, parseTimeOfDay, type CalendarDate, type TimeOfDay } from '../time.js';
 import { resolveHolidayRegion, type HolidayRegion } from './holiday-region.js';
+import { parseWebhookUrls, type WebhookTarget } from './webhooks.js';
+import { EVENT_TYPES, type EventType } from '../notify/events.js';
 
 export interface VariableSpec<T = unknown> {
   readonly key: string;
@@ -133,6 +135,67 @@ const holidays = z.string().transform((v, ctx): HolidayRegion | null => {
   }
   return region;
 });
+
+
+/** `booking-failure, token-expired` | `all` | `none` → the event types routed. */
+const eventList = z.string().transform((v, ctx): EventType[] => {
+  const items = v.split(/[,\s]+/).filter(Boolean).map((i) => i.toLowerCase());
+  if (items.length === 1 && items[0] === 'all') return [...EVENT_TYPES];
+  if (items.length === 1 && items[0] === 'none') return [];
+  const out = new Set<EventType>();
+  for (const item of items) {
+    if ((EVENT_TYPES as readonly string[]).includes(item)) out.add(item as EventType);
+    else ctx.addIssue({ code: 'custom', message: `'${item}' is not an event (known: ${EVENT_TYPES.join(', ')}, or all, none)` });
+  }
+  return EVENT_TYPES.filter((e) => out.has(e));
+});
+
+const webhookUrls = z.string().transform((v, ctx): WebhookTarget[] => {
+  const { targets, problems } = parseWebhookUrls(v);
+  for (const p of problems) ctx.addIssue({ code: 'custom', message: p });
+  return targets;
+});
+
+const emailList = z.string().transform((v, ctx): string[] => {
+  const items = v.split(/[,;\s]+/).filter(Boolean);
+  for (const item of items) {
+    if (!/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(item)) ctx.addIssue({ code: 'custom', message: `'${item}' is not an e-mail address` });
+  }
+  return items;
+});
+
+/** `Name <a@b.c>` or `a@b.c`. */
+const mailbox = z
+  .string()
+  .trim()
+  .refine((v) => v === '' || /^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+)$/.test(v), { message: 'not an address' })
+  .transform((v) => v || undefined);
+
+const idList = z.string().transform((v, ctx): string[] => {
+  const items = v.split(/[,\s]+/).filter(Boolean);
+  for (const item of items) {
+    if (!/^[A-Za-z0-9]{5,32}$/.test(item)) ctx.addIssue({ code: 'custom', message: `'${item}' is not a Discord or Slack user id` });
+  }
+  return items;
+});
+
+const optionalPort = z
+  .string()
+  .trim()
+  .transform((v, ctx): number | undefined => {
+    if (v === '') return undefined;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 1 || n > 65535) {
+      ctx.addIssue({ code: 'custom', message: `'${v}' is not a port number` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const optionalHttpUrl = z
+  .string()
+  .trim()
+  .pipe(z.union([z.literal('').transform(() => undefined), httpUrl]));
 
 export const variables = {
   ONEFLEX_URL: spec({
@@ -343,6 +406,265 @@ export const variables = {
     example: 'json',
     expected: 'pretty or json',
     schema: z.string().trim().toLowerCase().pipe(z.enum(['pretty', 'json'])),
+  }),
+  NOTIFICATION_WEBHOOK_URL: spec({
+    key: 'NOTIFICATION_WEBHOOK_URL',
+    group: 'Notifications',
+    description:
+      'Incoming webhooks to notify, comma or space separated. The format comes from the host (discord.com, hooks.slack.com, Power Automate/Teams, chat.googleapis.com; anything else gets generic JSON) or from a prefix: discord+https://…, slack+https://…, teams+https://…, gchat+https://…, json+https://….',
+    defaultValue: '',
+    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    expected: 'http(s) URLs, comma separated, each optionally prefixed with discord+, slack+, teams+, gchat+ or json+',
+    secret: true,
+    schema: webhookUrls,
+  }),
+  NOTIFICATION_EVENTS: spec({
+    key: 'NOTIFICATION_EVENTS',
+    group: 'Notifications',
+    description: `Events sent to chat (Discord/Slack bots) and webhooks: all, none, or a list of ${EVENT_TYPES.join(', ')}.`,
+    defaultValue: 'all',
+    example: 'token-expired,token-restored,booking-failure,booking-success',
+    expected: 'all, none, or event names separated by commas',
+    schema: eventList,
+  }),
+  NOTIFICATION_EMAIL_ENABLED: spec({
+    key: 'NOTIFICATION_EMAIL_ENABLED',
+    group: 'E-mail',
+    description: 'Send e-mail notifications through SMTP_HOST.',
+    defaultValue: 'false',
+    example: 'true',
+    expected: 'true or false',
+    schema: boolean,
+  }),
+  NOTIFICATION_EMAIL_TO: spec({
+    key: 'NOTIFICATION_EMAIL_TO',
+    group: 'E-mail',
+    description: 'Recipients, comma separated.',
+    defaultValue: '',
+    example: 'me@example.com',
+    expected: 'e-mail addresses separated by commas',
+    schema: emailList,
+  }),
+  NOTIFICATION_EMAIL_EVENTS: spec({
+    key: 'NOTIFICATION_EMAIL_EVENTS',
+    group: 'E-mail',
+    description: 'Events sent by e-mail: all, none, or a list (channel-problem warnings go to e-mail too when listed).',
+    defaultValue: 'token-expired,token-restored,booking-failure,channel-problem',
+    example: 'token-expired,booking-failure',
+    expected: 'all, none, or event names separated by commas',
+    schema: eventList,
+  }),
+  SMTP_HOST: spec({
+    key: 'SMTP_HOST',
+    group: 'E-mail',
+    description: 'SMTP server.',
+    defaultValue: '',
+    example: 'smtp.gmail.com',
+    expected: 'a host name',
+    schema: optionalText,
+  }),
+  SMTP_PORT: spec({
+    key: 'SMTP_PORT',
+    group: 'E-mail',
+    description: 'SMTP port: 587 (STARTTLS, required) or 465 (implicit TLS); 25 for a local relay.',
+    defaultValue: '587',
+    example: '465',
+    expected: 'a port number',
+    schema: integer(1, 65535),
+  }),
+  SMTP_SECURE: spec({
+    key: 'SMTP_SECURE',
+    group: 'E-mail',
+    description: 'auto: implicit TLS on 465, STARTTLS required on 587, opportunistic otherwise; true: implicit TLS; false: STARTTLS when offered.',
+    defaultValue: 'auto',
+    example: 'true',
+    expected: 'auto, true or false',
+    schema: z.string().trim().toLowerCase().pipe(z.enum(['auto', 'true', 'false'])),
+  }),
+  SMTP_TLS_REJECT_UNAUTHORIZED: spec({
+    key: 'SMTP_TLS_REJECT_UNAUTHORIZED',
+    group: 'E-mail',
+    description: 'Set to false only for a local relay with a self-signed certificate.',
+    defaultValue: 'true',
+    example: 'false',
+    expected: 'true or false',
+    schema: boolean,
+  }),
+  SMTP_USER: spec({
+    key: 'SMTP_USER',
+    group: 'E-mail',
+    description: 'SMTP login (often your address). Empty: no authentication.',
+    defaultValue: '',
+    example: 'me@gmail.com',
+    expected: 'a user name',
+    schema: optionalText,
+  }),
+  SMTP_PASSWORD: spec({
+    key: 'SMTP_PASSWORD',
+    group: 'E-mail',
+    description: 'SMTP password (for Gmail: an app password).',
+    example: 'abcd efgh ijkl mnop',
+    expected: 'the SMTP password',
+    secret: true,
+    schema: optionalText,
+  }),
+  SMTP_FROM: spec({
+    key: 'SMTP_FROM',
+    group: 'E-mail',
+    description: 'Sender address. Empty: SMTP_USER.',
+    defaultValue: '',
+    example: 'OneFlex bot <me@gmail.com>',
+    expected: 'an address, optionally with a name: Name <a@b.c>',
+    schema: mailbox,
+  }),
+  HEARTBEAT_URL: spec({
+    key: 'HEARTBEAT_URL',
+    group: 'Notifications',
+    description: 'Pinged after every scheduled run (URL/fail when the run failed), e.g. a healthchecks.io check, so a dead bot is noticed too.',
+    defaultValue: '',
+    example: 'https://hc-ping.com/0a1b2c3d-…',
+    expected: 'an http(s) URL',
+    secret: true,
+    schema: optionalHttpUrl,
+  }),
+  DISCORD_TOKEN: spec({
+    key: 'DISCORD_TOKEN',
+    group: 'Discord',
+    description: 'Bot token of your Discord application (Bot page). Empty: no Discord bot.',
+    example: 'MTE5…',
+    expected: 'a Discord bot token',
+    secret: true,
+    schema: optionalText,
+  }),
+  DISCORD_GUILD_ID: spec({
+    key: 'DISCORD_GUILD_ID',
+    group: 'Discord',
+    description: 'Server(s) where /oneflex is registered, comma separated (instant). Empty: global commands (may take up to an hour to appear).',
+    defaultValue: '',
+    example: '112233445566778899',
+    expected: 'Discord server ids (digits), comma separated',
+    schema: z.string().transform((v, ctx) => {
+      const ids = v.split(/[,\s]+/).filter(Boolean);
+      for (const id of ids) if (!/^\d{5,25}$/.test(id)) ctx.addIssue({ code: 'custom', message: `'${id}' is not a Discord server id` });
+      return ids;
+    }),
+  }),
+  DISCORD_ALERT_CHANNEL: spec({
+    key: 'DISCORD_ALERT_CHANNEL',
+    group: 'Discord',
+    description: 'Channel (name or id) where the bot posts its notifications.',
+    defaultValue: 'oneflex-alerts',
+    example: 'oneflex-alerts',
+    expected: 'a channel name or id',
+    schema: z.string().trim().min(1).transform((v) => v.replace(/^#/, '')),
+  }),
+  DISCORD_API_URL: spec({
+    key: 'DISCORD_API_URL',
+    group: 'Discord',
+    description: 'REST API base override, for a proxy (and the tests). Empty: Discord itself.',
+    defaultValue: '',
+    example: 'http://127.0.0.1:8081/api',
+    expected: 'an http(s) URL',
+    schema: optionalHttpUrl,
+  }),
+  BOT_OWNER_DISCORD_ID: spec({
+    key: 'BOT_OWNER_DISCORD_ID',
+    group: 'Discord',
+    description: 'Your Discord user id: mentioned on token alerts, and allowed to run every command.',
+    defaultValue: '',
+    example: '223344556677889900',
+    expected: 'a Discord user id (digits)',
+    schema: z.string().trim().refine((v) => v === '' || /^\d{5,25}$/.test(v)).transform((v) => v || undefined),
+  }),
+  SLACK_BOT_TOKEN: spec({
+    key: 'SLACK_BOT_TOKEN',
+    group: 'Slack',
+    description: 'Bot token (xoxb-…) of your Slack app. Empty: no Slack bot.',
+    example: 'xoxb-…',
+    expected: 'a Slack bot token starting with xoxb-',
+    secret: true,
+    schema: optionalText,
+  }),
+  SLACK_APP_TOKEN: spec({
+    key: 'SLACK_APP_TOKEN',
+    group: 'Slack',
+    description: 'App-level token (xapp-…, scope connections:write) for Socket Mode, which works behind a NAS without opening a port.',
+    example: 'xapp-…',
+    expected: 'a Slack app token starting with xapp-',
+    secret: true,
+    schema: optionalText,
+  }),
+  SLACK_SIGNING_SECRET: spec({
+    key: 'SLACK_SIGNING_SECRET',
+    group: 'Slack',
+    description: 'HTTP mode instead of Socket Mode: the signing secret of your Slack app (with SLACK_PORT).',
+    example: '8f14e45f…',
+    expected: 'the signing secret from Basic Information',
+    secret: true,
+    schema: optionalText,
+  }),
+  SLACK_PORT: spec({
+    key: 'SLACK_PORT',
+    group: 'Slack',
+    description: 'HTTP mode: port the bot listens on for /slack/events.',
+    defaultValue: '',
+    example: '3000',
+    expected: 'a port number',
+    schema: optionalPort,
+  }),
+  SLACK_ALERT_CHANNEL: spec({
+    key: 'SLACK_ALERT_CHANNEL',
+    group: 'Slack',
+    description: 'Channel (name or id) where the bot posts its notifications; invite the bot there.',
+    defaultValue: 'oneflex-alerts',
+    example: 'oneflex-alerts',
+    expected: 'a channel name or id',
+    schema: z.string().trim().min(1).transform((v) => v.replace(/^#/, '')),
+  }),
+  SLACK_API_URL: spec({
+    key: 'SLACK_API_URL',
+    group: 'Slack',
+    description: 'Web API base override (GovSlack, a proxy, the tests). Empty: https://slack.com/api/.',
+    defaultValue: '',
+    example: 'https://slack-gov.com/api/',
+    expected: 'an http(s) URL',
+    schema: optionalHttpUrl,
+  }),
+  BOT_OWNER_SLACK_ID: spec({
+    key: 'BOT_OWNER_SLACK_ID',
+    group: 'Slack',
+    description: 'Your Slack member id: mentioned on token alerts, and allowed to run every command.',
+    defaultValue: '',
+    example: 'U0123ABCD',
+    expected: 'a Slack member id such as U0123ABCD',
+    schema: z.string().trim().refine((v) => v === '' || /^[UW][A-Z0-9]{4,20}$/.test(v)).transform((v) => v || undefined),
+  }),
+  BOT_ADMIN_IDS: spec({
+    key: 'BOT_ADMIN_IDS',
+    group: 'Bot',
+    description: 'Discord or Slack user ids allowed to run commands that change bookings or tokens. Empty: the owner only.',
+    defaultValue: '',
+    example: '223344556677889900,U0123ABCD',
+    expected: 'user ids separated by commas',
+    schema: idList,
+  }),
+  HEALTH_PORT: spec({
+    key: 'HEALTH_PORT',
+    group: 'Bot',
+    description: 'Port of GET /healthz and GET /metrics (Prometheus). Empty: off (the Docker image sets 8080).',
+    defaultValue: '',
+    example: '8080',
+    expected: 'a port number',
+    schema: optionalPort,
+  }),
+  HEALTH_HOST: spec({
+    key: 'HEALTH_HOST',
+    group: 'Bot',
+    description: 'Address the health server listens on.',
+    defaultValue: '0.0.0.0',
+    example: '127.0.0.1',
+    expected: 'an IP address or host name',
+    schema: z.string().trim().min(1),
   }),
 } as const;
 

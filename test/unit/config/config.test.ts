@@ -88,6 +88,25 @@ describe('loadConfig', () => {
     ['LOG_FORMAT', 'xml'],
     ['AUTO_CANCEL_VACATIONS', 'maybe'],
     ['ONEFLEX_TIMEOUT_SECONDS', '0'],
+    ['NOTIFICATION_WEBHOOK_URL', 'hooks.slack.com/services/T/B/X'],
+    ['NOTIFICATION_WEBHOOK_URL', 'teams+ftp://example.com/x'],
+    ['NOTIFICATION_WEBHOOK_URL', 'matrix+https://example.com/x'],
+    ['NOTIFICATION_WEBHOOK_URL', 'https://discord.com/not-a-webhook'],
+    ['NOTIFICATION_EVENTS', 'booking-sucess'],
+    ['NOTIFICATION_EMAIL_EVENTS', 'everything'],
+    ['NOTIFICATION_EMAIL_ENABLED', 'perhaps'],
+    ['NOTIFICATION_EMAIL_TO', 'me-at-example.com'],
+    ['SMTP_PORT', '70000'],
+    ['SMTP_SECURE', 'starttls'],
+    ['SMTP_FROM', 'not an address'],
+    ['HEARTBEAT_URL', 'hc-ping.com/abc'],
+    ['DISCORD_GUILD_ID', 'my-server'],
+    ['DISCORD_API_URL', 'localhost:3000'],
+    ['BOT_OWNER_DISCORD_ID', '@me'],
+    ['BOT_OWNER_SLACK_ID', 'john'],
+    ['BOT_ADMIN_IDS', 'U123,@bob'],
+    ['SLACK_PORT', 'http'],
+    ['HEALTH_PORT', '0'],
   ])('rejects %s=%s naming the variable, what was expected and an example', (key, value) => {
     const error = configError({ [key]: value });
     expect(error.issues.map((i) => i.key)).toEqual([key]);
@@ -119,6 +138,79 @@ describe('loadConfig', () => {
     expect(c.oneflex.refreshToken).toBe('from-file-secret');
     expect(c.tokenSources.refreshToken).toBe('file');
     expect(c.secrets).toContain('from-file-secret');
+  });
+
+  it('never shows a webhook URL, even a wrong one: it holds a secret', () => {
+    const error = configError({ NOTIFICATION_WEBHOOK_URL: 'https://ok.example/hook, teams+ftp://secret-path-12345' });
+    expect(error.issues.map((i) => i.key)).toEqual(['NOTIFICATION_WEBHOOK_URL']);
+    expect(error.message).not.toContain('secret-path-12345');
+    expect(error.message).not.toContain('ok.example');
+  });
+
+  it('chooses the webhook format from the host or the prefix, and hides the secret path', () => {
+    const c = loadConfig(
+      {
+        NOTIFICATION_WEBHOOK_URL: [
+          'https://discord.com/api/webhooks/123456/tok-en_secret',
+          'https://hooks.slack.com/services/T0/B0/slacksecret',
+          'https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?sig=teamssecret',
+          'https://chat.googleapis.com/v1/spaces/AAA/messages?key=gkey&token=gchatsecret',
+          'https://ntfy.example/topic-secret',
+          'slack+http://127.0.0.1:9999/relay',
+        ].join(', '),
+      },
+      noFiles,
+    );
+    expect(c.notify.webhooks.map((w) => w.format)).toEqual(['discord', 'slack', 'teams', 'gchat', 'json', 'slack']);
+    expect(c.notify.webhooks[0]!.url).toBe('https://discord.com/api/v10/webhooks/123456/tok-en_secret?wait=true');
+    for (const w of c.notify.webhooks) {
+      expect(w.label).not.toMatch(/secret/);
+      expect(w.id).toMatch(/^webhook-[a-z]+-[0-9a-f]{12}$/);
+    }
+    for (const secret of ['tok-en_secret', 'slacksecret', 'teamssecret', 'gchatsecret', 'topic-secret']) {
+      expect(c.secrets.some((s) => s.includes(secret)), secret).toBe(true);
+    }
+  });
+
+  it('routes every event to chat and webhooks, and alerts only to e-mail, by default', () => {
+    const c = loadConfig(
+      { NOTIFICATION_EMAIL_ENABLED: 'true', NOTIFICATION_EMAIL_TO: 'a@example.com, b@example.com', SMTP_HOST: 'smtp.example.com', SMTP_USER: 'me@example.com', SMTP_PASSWORD: 'pw-123456' },
+      noFiles,
+    );
+    expect(c.notify.events).toContain('daily-reminder');
+    expect(c.notify.email?.events).toEqual(['token-expired', 'token-restored', 'booking-failure', 'channel-problem']);
+    expect(c.notify.email).toMatchObject({ to: ['a@example.com', 'b@example.com'], port: 587, secure: false, requireTls: true, from: 'me@example.com' });
+    expect(c.secrets).toContain('pw-123456');
+    expect(loadConfig({ NOTIFICATION_EVENTS: 'none' }, noFiles).notify.events).toEqual([]);
+  });
+
+  it.each([
+    ['465', 'auto', true, false],
+    ['587', 'auto', false, true],
+    ['25', 'auto', false, false],
+    ['2525', 'true', true, false],
+    ['587', 'false', false, false],
+  ])('derives TLS from SMTP_PORT=%s SMTP_SECURE=%s', (port, secure, implicit, requireTls) => {
+    const c = loadConfig({ NOTIFICATION_EMAIL_ENABLED: 'true', NOTIFICATION_EMAIL_TO: 'a@example.com', SMTP_HOST: 'h', SMTP_FROM: 'Bot <bot@example.com>', SMTP_PORT: port, SMTP_SECURE: secure }, noFiles);
+    expect(c.notify.email).toMatchObject({ secure: implicit, requireTls });
+  });
+
+  it('names what e-mail is missing when it is enabled', () => {
+    const error = configError({ NOTIFICATION_EMAIL_ENABLED: 'true', SMTP_USER: 'me' });
+    expect(error.issues.map((i) => i.key).sort()).toEqual(['NOTIFICATION_EMAIL_TO', 'SMTP_FROM', 'SMTP_HOST', 'SMTP_PASSWORD']);
+  });
+
+  it('needs a Slack mode: an app token (Socket Mode) or a signing secret and a port (HTTP)', () => {
+    expect(configError({ SLACK_BOT_TOKEN: 'xoxb-1-2-3' }).issues.map((i) => i.key)).toEqual(['SLACK_APP_TOKEN']);
+    expect(configError({ SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: 'sig-123456' }).issues.map((i) => i.key)).toEqual(['SLACK_PORT']);
+    expect(configError({ SLACK_APP_TOKEN: 'xapp-1-2-3' }).issues.map((i) => i.key)).toEqual(['SLACK_BOT_TOKEN']);
+    expect(configError({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_APP_TOKEN: 'xapp-1' }).issues.map((i) => i.key)).toEqual(['SLACK_BOT_TOKEN']);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, noFiles).slack?.mode.kind).toBe('socket');
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'sig-123456', SLACK_PORT: '3000' }, noFiles).slack?.mode).toEqual({
+      kind: 'http',
+      signingSecret: 'sig-123456',
+      port: 3000,
+    });
   });
 
   it('requires the desk and its space together', () => {
