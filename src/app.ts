@@ -8,7 +8,8 @@ import type { PlanMode } from './booking/plan.js';
 import { BookingRunner } from './booking/runner.js';
 import type { Config } from './config/config.js';
 import type { Logger } from './logger.js';
-import type { EventSink } from './notify/events.js';
+import type { ChannelHealth, TestSendReport } from './notify/dispatcher.js';
+import type { BotEvent, EventSink } from './notify/events.js';
 import { OneFlexClient } from './oneflex/client.js';
 import { fetchPost, type HttpPost } from './oneflex/http.js';
 import { TokenManager } from './oneflex/token-manager.js';
@@ -22,6 +23,8 @@ export interface AppDependencies {
   readonly logger: Logger;
   readonly secrets: SecretRegistry;
   readonly events: EventSink;
+  /** The notification channels, for test alerts and status; none when not given. */
+  readonly notifier?: Notifier;
   /** The .env file the tokens were read from, if they were: refreshed tokens are written back there. */
   readonly tokenEnvFile?: string | undefined;
   readonly clock?: Clock;
@@ -35,6 +38,7 @@ export interface App {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly events: EventSink;
+  readonly notifier: Notifier;
   readonly tokens: TokenManager;
   readonly client: OneFlexClient;
   readonly runner: BookingRunner;
@@ -74,8 +78,19 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     clock,
     logger,
   });
-  return { config, logger, clock, events, tokens, client, runner, bookingState, runLog: new RunLog(config.stateDir) };
+  const notifier = deps.notifier ?? noNotifier;
+  return { config, logger, clock, events, notifier, tokens, client, runner, bookingState, runLog: new RunLog(config.stateDir) };
 }
+
+/** What commands see of the notification system (the dispatcher implements it). */
+export interface Notifier {
+  /** Sends one event to every channel now, once, and reports per channel. */
+  sendNow(event: BotEvent): Promise<TestSendReport[]>;
+  health(): ChannelHealth[];
+  readonly pending: number;
+}
+
+const noNotifier: Notifier = { sendNow: async () => [], health: () => [], pending: 0 };
 
 /** The scheduled run's mode: recurring when RECURRING_WEEKS > 0, else the single date. */
 export function scheduledMode(config: Config): PlanMode {

@@ -9,12 +9,18 @@ import type { PreparedRun } from './booking/runner.js';
 import { addDays, type CalendarDate } from './time.js';
 import { OneFlexError } from './oneflex/errors.js';
 import { Scheduler, type NextRuns } from './schedule/scheduler.js';
+import type { Heartbeat } from './notify/heartbeat.js';
 
 export interface BotOptions {
   /** How often the token state is looked at (refresh ahead of expiry, new tokens saved by another process). */
   readonly tokenCheckIntervalMs?: number;
   readonly prepareLeadMs?: number;
   readonly warmLeadMs?: number;
+  /** Pinged after every scheduled run (its /fail form when the run failed). */
+  readonly heartbeat?: Heartbeat | undefined;
+  /** Picks up notifications left in the outbox by one-off commands that have exited. */
+  readonly adoptOutbox?: () => Promise<unknown>;
+  readonly adoptIntervalMs?: number;
 }
 
 export interface RunningBot {
@@ -52,12 +58,20 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Runn
       run: async (instant, context) => {
         const ready = prepared?.instant === instant ? prepared.run : undefined;
         prepared = undefined;
-        const report = ready
-          ? await runner.execute(ready)
-          : await runner.run({ mode: catchUpMode(mode, context.missedDays, runner.today(instant), config.booking.daysAhead), at: instant });
+        let report;
+        try {
+          report = ready
+            ? await runner.execute(ready)
+            : await runner.run({ mode: catchUpMode(mode, context.missedDays, runner.today(instant), config.booking.daysAhead), at: instant });
+        } catch (error) {
+          void options.heartbeat?.ping(false, `booking run failed: ${(error as Error).message}`);
+          throw error;
+        }
         const counts: Record<string, number> = {};
         for (const o of report.outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
         log.info('booking run finished', { day: report.today, ...counts });
+        const summary = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
+        void options.heartbeat?.ping(!counts.failed, `booking run ${report.today}: ${summary || 'nothing to do'}`);
         return { ok: !counts.failed, counts };
       },
       remind: async (instant) => {
@@ -77,6 +91,10 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Runn
     }
   };
   const timer = setInterval(() => void checkTokens(), options.tokenCheckIntervalMs ?? 15_000);
+  const adoptOutbox = options.adoptOutbox;
+  const adoptTimer = adoptOutbox
+    ? setInterval(() => void adoptOutbox().catch((error: unknown) => log.warn('outbox scan failed', { error })), options.adoptIntervalMs ?? 30_000)
+    : undefined;
 
   try {
     const me = await app.client.whoAmI();
@@ -92,6 +110,7 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Runn
     next: () => scheduler.next(),
     stop: async () => {
       clearInterval(timer);
+      clearInterval(adoptTimer);
       await scheduler.stop();
       log.info('bot stopped');
     },

@@ -12,7 +12,9 @@ import { renderRunReport } from './cli/output.js';
 import { loadConfig } from './config/config.js';
 import { translator, type Locale } from './i18n.js';
 import type { Logger } from './logger.js';
-import { MemoryEventSink, summarizeEvent } from './notify/events.js';
+import { buildMessage } from './notify/compose.js';
+import { MemoryEventSink } from './notify/events.js';
+import { renderLine } from './notify/render/text.js';
 import { DEMO_USER_ID, OneFlexSandbox, demoSeed } from './sandbox/index.js';
 import { SecretRegistry } from './secrets.js';
 import { calendarDate } from './time.js';
@@ -59,7 +61,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     options.print(renderRunReport(report, t, options.locale));
     options.print('');
     options.print(t('demo.events'));
-    options.print(events.events.length ? events.events.map((e) => `  [${e.severity}] ${summarizeEvent(e)}`).join('\n') : `  ${t('demo.none')}`);
+    options.print(events.events.length ? events.events.map((e) => `  ${renderLine(buildMessage(e, { locale: options.locale, timeZone: options.timeZone }))}`).join('\n') : `  ${t('demo.none')}`);
     return 0;
   } finally {
     await sandbox.stop();

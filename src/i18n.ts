@@ -52,6 +52,9 @@ const fr = {
   'demo.title': 'Démo : bac à sable OneFlex sur {url}, utilisateur de démo {user}, aujourd’hui {today}.',
   'demo.events': 'Notifications qui seraient envoyées :',
   'demo.none': '(aucune)',
+  'test-alert.ok': '✓ {channel} : envoyé ({ms} ms)',
+  'test-alert.failed': '✗ {channel} : {error} ({ms} ms)',
+  'test-alert.none': 'Aucun canal de notification n’est configuré : renseignez NOTIFICATION_WEBHOOK_URL, NOTIFICATION_EMAIL_ENABLED avec SMTP_*, DISCORD_TOKEN ou SLACK_BOT_TOKEN.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -104,6 +107,9 @@ const en: Record<MessageKey, string> = {
   'demo.title': 'Demo: OneFlex sandbox at {url}, demo user {user}, today {today}.',
   'demo.events': 'Notifications that would be sent:',
   'demo.none': '(none)',
+  'test-alert.ok': '✓ {channel}: delivered ({ms} ms)',
+  'test-alert.failed': '✗ {channel}: {error} ({ms} ms)',
+  'test-alert.none': 'No notification channel is configured: set NOTIFICATION_WEBHOOK_URL, NOTIFICATION_EMAIL_ENABLED with SMTP_*, DISCORD_TOKEN or SLACK_BOT_TOKEN.',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { fr, en };

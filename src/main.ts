@@ -20,7 +20,10 @@ import { runDemo } from './demo.js';
 import { AppError, ConfigError, UsageError, UserFacingError, errorMessage } from './errors.js';
 import { translator, type Translate } from './i18n.js';
 import { createLogger, type Logger } from './logger.js';
+import type { Dispatcher } from './notify/dispatcher.js';
 import { FanOutSink, LogEventSink, MemoryEventSink } from './notify/events.js';
+import { createNotifications, type NotificationSetup } from './notify/setup.js';
+import { parseTestAlertType, runTestAlert } from './notify/test-alert.js';
 import { OneFlexError } from './oneflex/errors.js';
 import { SecretRegistry } from './secrets.js';
 import { nextInstant } from './schedule/scheduler.js';
@@ -68,6 +71,7 @@ export async function main(io: Io): Promise<number> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets, stream: io.stderr });
   const t = translator(config.locale);
 
+  let dispatcher: Dispatcher | undefined;
   try {
     if (cli.command === 'demo') {
       // The demo prints its own story; its log shows only problems unless LOG_LEVEL asks for more.
@@ -75,18 +79,23 @@ export async function main(io: Io): Promise<number> {
       return await runDemo({ locale: config.locale, timeZone: config.timeZone, json: cli.json, print, logger: quiet });
     }
     const memory = new MemoryEventSink();
-    const events = new FanOutSink([new LogEventSink(logger.child({ module: 'events' })), memory]);
+    const notifications = createNotifications({ config, logger });
+    dispatcher = notifications.dispatcher;
+    await dispatcher.start();
+    const events = new FanOutSink([new LogEventSink(logger.child({ module: 'events' })), memory, dispatcher]);
     const tokensFromEnvFile =
       envFile !== undefined &&
       config.tokenSources.token !== 'file' &&
       io.env.ONEFLEX_TOKEN === undefined &&
       io.env.ONEFLEX_REFRESH_TOKEN === undefined;
-    const app = await createApp({ config, logger, secrets, events, tokenEnvFile: tokensFromEnvFile ? envFile : undefined });
+    const app = await createApp({ config, logger, secrets, events, notifier: dispatcher, tokenEnvFile: tokensFromEnvFile ? envFile : undefined });
     logger.debug('configuration loaded', { envFile: envFile ?? null, tokensInEnvFile: Boolean(fileEnv.ONEFLEX_TOKEN) });
 
     switch (cli.command) {
       case 'run':
-        return await runForever(app, logger);
+        return await runForever(app, logger, notifications);
+      case 'test-alert':
+        return await testAlert(app, { type: cli.type, json: cli.json, print, printError, t });
       case 'check':
         return await check(app, { envFile, json: cli.json, print, t });
       case 'token':
@@ -105,10 +114,40 @@ export async function main(io: Io): Promise<number> {
         else print(renderResult(result, t, config.locale));
         return exitCodeOf(result);
       }
+      default:
+        throw new Error(`command ${cli.command} is handled before the app is built`);
     }
   } catch (error) {
     return reportError(error, { printError, logger, t });
+  } finally {
+    if (dispatcher && cli.command !== 'run') await finishNotifications(dispatcher, logger);
   }
+}
+
+/** A one-off command waits a little for its notifications; what is left stays in the outbox for the bot. */
+async function finishNotifications(dispatcher: Dispatcher, logger: Logger): Promise<void> {
+  if (!(await dispatcher.drain(15_000))) {
+    logger.warn('notifications still pending; they stay in the outbox and go out with the next start', { pending: dispatcher.pending });
+  }
+  await dispatcher.stop();
+}
+
+async function testAlert(
+  app: App,
+  { type, json, print, printError, t }: { type: string | undefined; json: boolean; print: (s: string) => void; printError: (s: string) => void; t: Translate },
+): Promise<number> {
+  const result = await runTestAlert(app.notifier, parseTestAlertType(type), app.clock, app.config.timeZone);
+  if (json) print(JSON.stringify(result, null, 2));
+  if (result.reports.length === 0) {
+    printError(t('test-alert.none'));
+    return EXIT.usage;
+  }
+  if (!json) {
+    for (const r of result.reports) {
+      print(r.ok ? t('test-alert.ok', { channel: r.channel, ms: r.ms }) : t('test-alert.failed', { channel: r.channel, ms: r.ms, error: r.error ?? '' }));
+    }
+  }
+  return result.reports.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
 }
 
 function exitCodeOf(result: CommandResult): number {
@@ -159,7 +198,7 @@ function readVersion(): string {
   return pkg.version;
 }
 
-async function runForever(app: App, logger: Logger): Promise<number> {
+async function runForever(app: App, logger: Logger, notifications: NotificationSetup): Promise<number> {
   // Listen before starting: a signal during start-up must still stop the bot cleanly.
   const stopRequested = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -169,9 +208,12 @@ async function runForever(app: App, logger: Logger): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const bot = await startBot(app);
+  const bot = await startBot(app, { heartbeat: notifications.heartbeat, adoptOutbox: () => notifications.dispatcher.adopt() });
   await stopRequested;
   await bot.stop();
+  // In-flight deliveries get a moment; anything left stays in the outbox for the next start.
+  await notifications.dispatcher.drain(3000);
+  await notifications.dispatcher.stop();
   return EXIT.ok;
 }
 

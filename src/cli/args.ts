@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 
-export const COMMANDS = ['run', 'book', 'recurring', 'show', 'cancel', 'check', 'token', 'demo', 'help'] as const;
+export const COMMANDS = ['run', 'book', 'recurring', 'show', 'cancel', 'check', 'token', 'test-alert', 'demo', 'help'] as const;
 export type CliCommand = (typeof COMMANDS)[number];
 
 export interface CommandLine {
@@ -18,6 +18,7 @@ export interface CommandLine {
   readonly date: string | undefined;
   readonly weeks: string | undefined;
   readonly days: string | undefined;
+  readonly type: string | undefined;
   readonly version: boolean;
 }
 
@@ -29,6 +30,7 @@ const OPTIONS = {
   date: { type: 'string' },
   weeks: { type: 'string' },
   days: { type: 'string' },
+  type: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   // The Python bot's flags.
@@ -46,6 +48,7 @@ const ALLOWED: Record<CliCommand, readonly string[]> = {
   cancel: ['date', 'dry-run', 'json'],
   check: ['json'],
   token: [],
+  'test-alert': ['type', 'json'],
   demo: ['json'],
   help: [],
 };
@@ -63,6 +66,9 @@ Commands:
                                cancel a day's booking; the bot will not book it again
   check [--json]               configuration, tokens, OneFlex reachability, who you are
   token set                    read new tokens from standard input, check and store them
+  test-alert [--type T] [--json]
+                               send a sample notification (marked as a test) to every channel;
+                               T: token-expired (default), booking-success, booking-failure, daily-reminder
   demo [--json]                run a booking against a built-in OneFlex sandbox
 
 Options:
@@ -129,6 +135,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     date: values.date,
     weeks: values.weeks,
     days: values.days,
+    type: values.type,
     version: values.version ?? false,
   };
 }

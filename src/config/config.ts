@@ -199,7 +199,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions): Config {
       host,
       port,
       secure,
-      requireTls: !secure && (secureMode === 'false' ? false : port === 587),
+      requireTls: !secure && (secureMode === 'starttls' || (secureMode === 'auto' && port === 587)),
       rejectUnauthorized: rejectUnauthorized ?? true,
       user,
       password,

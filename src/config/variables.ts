@@ -475,11 +475,11 @@ export const variables = {
   SMTP_SECURE: spec({
     key: 'SMTP_SECURE',
     group: 'E-mail',
-    description: 'auto: implicit TLS on 465, STARTTLS required on 587, opportunistic otherwise; true: implicit TLS; false: STARTTLS when offered.',
+    description: 'auto: implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered otherwise; true: implicit TLS; starttls: STARTTLS required; false: STARTTLS when offered.',
     defaultValue: 'auto',
-    example: 'true',
-    expected: 'auto, true or false',
-    schema: z.string().trim().toLowerCase().pipe(z.enum(['auto', 'true', 'false'])),
+    example: 'starttls',
+    expected: 'auto, true, starttls or false',
+    schema: z.string().trim().toLowerCase().pipe(z.enum(['auto', 'true', 'starttls', 'false'])),
   }),
   SMTP_TLS_REJECT_UNAUTHORIZED: spec({
     key: 'SMTP_TLS_REJECT_UNAUTHORIZED',

@@ -4,6 +4,7 @@
  * `render/` turn it into a Discord embed, Slack blocks, a Teams card, a Google Chat card, generic
  * JSON, an e-mail or a log line. Everything here is plain data, safe to show: no secret ever.
  */
+import type { Locale } from '../i18n.js';
 import type { EventType, Severity } from './events.js';
 
 export interface MessageField {
@@ -33,4 +34,9 @@ export interface NotificationMessage {
   readonly mentionOwner: boolean;
   /** Footer text, e.g. "oneflex-bot". */
   readonly footer: string;
+  /**
+   * Language the message was written in. Renderers use it for the few words they add themselves
+   * (the "What to do" heading, the "… and N more" marker); French when absent.
+   */
+  readonly locale?: Locale;
 }

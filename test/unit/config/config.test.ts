@@ -97,7 +97,7 @@ describe('loadConfig', () => {
     ['NOTIFICATION_EMAIL_ENABLED', 'perhaps'],
     ['NOTIFICATION_EMAIL_TO', 'me-at-example.com'],
     ['SMTP_PORT', '70000'],
-    ['SMTP_SECURE', 'starttls'],
+    ['SMTP_SECURE', 'tls'],
     ['SMTP_FROM', 'not an address'],
     ['HEARTBEAT_URL', 'hc-ping.com/abc'],
     ['DISCORD_GUILD_ID', 'my-server'],
@@ -190,6 +190,7 @@ describe('loadConfig', () => {
     ['25', 'auto', false, false],
     ['2525', 'true', true, false],
     ['587', 'false', false, false],
+    ['2525', 'starttls', false, true],
   ])('derives TLS from SMTP_PORT=%s SMTP_SECURE=%s', (port, secure, implicit, requireTls) => {
     const c = loadConfig({ NOTIFICATION_EMAIL_ENABLED: 'true', NOTIFICATION_EMAIL_TO: 'a@example.com', SMTP_HOST: 'h', SMTP_FROM: 'Bot <bot@example.com>', SMTP_PORT: port, SMTP_SECURE: secure }, noFiles);
     expect(c.notify.email).toMatchObject({ secure: implicit, requireTls });
