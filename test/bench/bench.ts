@@ -16,6 +16,10 @@ import { OneFlexSandbox } from '../../src/sandbox/index.js';
 import { SecretRegistry } from '../../src/secrets.js';
 import { formatTimeOfDay, wallTime } from '../../src/time.js';
 import { USER, seed } from '../support/harness.js';
+import { CaptureServer } from '../support/capture-server.js';
+import { SmtpTestServer } from '../support/smtp.js';
+import { notifyKit } from '../support/notify-kit.js';
+import { createEvent } from '../../src/notify/events.js';
 
 interface Row {
   readonly measure: string;
@@ -130,7 +134,77 @@ function print(): void {
   for (const b of body) console.log(line(b));
 }
 
+/** One event, four loopback channels at once (Discord, Slack and Teams webhooks, SMTP): publish → last arrival. */
+async function fourChannels(): Promise<void> {
+  const delays: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const servers = await Promise.all((['discord', 'slack', 'teams'] as const).map(async (f) => {
+      const server = new CaptureServer(f);
+      await server.start();
+      return server;
+    }));
+    const smtp = new SmtpTestServer({ user: 'bot@example.com', password: 'bench-password' });
+    await smtp.start();
+    const kit = await notifyKit(
+      {
+        NOTIFICATION_WEBHOOK_URL: servers.map((s) => s.webhookUrl()).join(','),
+        NOTIFICATION_EMAIL_ENABLED: 'true',
+        NOTIFICATION_EMAIL_TO: 'alice@example.com',
+        NOTIFICATION_EMAIL_EVENTS: 'all',
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(smtp.port),
+        SMTP_SECURE: 'starttls',
+        SMTP_TLS_REJECT_UNAUTHORIZED: 'false',
+        SMTP_USER: 'bot@example.com',
+        SMTP_PASSWORD: 'bench-password',
+        LOG_LEVEL: 'error',
+      },
+      { realTime: true },
+    );
+    const started = performance.now();
+    kit.dispatcher.publish(createEvent('booking-failure', { failures: [{ date: '2026-12-01', code: 'desk_unavailable', reason: 'desk taken' }] }, { now: Date.now }));
+    await Promise.all([...servers.map((s) => s.waitForAccepted(1)), smtp.waitForMail(1)]);
+    delays.push(performance.now() - started);
+    await kit.dispatcher.stop();
+    await Promise.all([...servers.map((s) => s.stop()), smtp.stop()]);
+  }
+  rows.push({
+    measure: 'event -> arrival on 4 loopback channels at once (15 runs)',
+    value: `p50 ${median(delays).toFixed(1)} ms, max ${Math.max(...delays).toFixed(1)} ms`,
+    goal: '<= 200 ms',
+    ok: Math.max(...delays) <= 200,
+  });
+}
+
+/** 1,000 events through a webhook that answers 429 (Retry-After: 0) to every other request. */
+async function thousandEvents(): Promise<void> {
+  const server = new CaptureServer('json');
+  await server.start();
+  for (let i = 0; i < 1000; i++) server.answer({ kind: 'status', status: 429, headers: { 'retry-after': '0' } }, { kind: 'status', status: 200, body: '{}' });
+  const kit = await notifyKit({ NOTIFICATION_WEBHOOK_URL: server.webhookUrl(), LOG_LEVEL: 'error' }, { realTime: true });
+  const started = performance.now();
+  for (let i = 0; i < 1000; i++) {
+    kit.dispatcher.publish(createEvent('booking-failure', { failures: [{ date: '2026-12-01', code: 'n', reason: `event ${i}` }] }, { now: Date.now }));
+  }
+  const accepted = await server.waitForAccepted(1000, 120_000);
+  const elapsed = performance.now() - started;
+  await kit.dispatcher.drain(5000);
+  const order = accepted.map((r) => Number(/event (\d+)/.exec(r.body)![1]));
+  const inOrder = order.every((n, i) => n === i);
+  const unique = new Set(order).size === order.length && accepted.length === 1000;
+  await kit.dispatcher.stop();
+  await server.stop();
+  rows.push({
+    measure: '1,000 events, webhook answering 429 half the time',
+    value: `${accepted.length} delivered, ${unique ? 'none twice' : 'DUPLICATES'}, ${inOrder ? 'in order' : 'OUT OF ORDER'}, ${(elapsed / 1000).toFixed(1)} s`,
+    goal: 'all, once, in order',
+    ok: unique && inOrder,
+  });
+}
+
 await freshRun();
 await windowOpening();
+await fourChannels();
+await thousandEvents();
 print();
 if (rows.some((r) => !r.ok)) process.exitCode = 1;

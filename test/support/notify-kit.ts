@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { LineCollector, createLogger } from '../../src/logger.js';
-import type { Timers } from '../../src/notify/dispatcher.js';
+import { realTimers, type Timers } from '../../src/notify/dispatcher.js';
 import { createNotifications, type NotificationSetup } from '../../src/notify/setup.js';
 import { SecretRegistry } from '../../src/secrets.js';
 
@@ -40,14 +40,17 @@ export interface NotifyKit extends NotificationSetup {
   readonly stateDir: string;
 }
 
-export async function notifyKit(env: Record<string, string>, options: { stateDir?: string; timers?: VirtualTimers } = {}): Promise<NotifyKit> {
+export async function notifyKit(
+  env: Record<string, string>,
+  options: { stateDir?: string; timers?: VirtualTimers; /** The benchmark measures real time. */ realTime?: boolean } = {},
+): Promise<NotifyKit> {
   const stateDir = options.stateDir ?? (await mkdtemp(path.join(tmpdir(), 'oneflex-notify-')));
   const config = loadConfig({ STATE_DIR: stateDir, BOT_LOCALE: 'en', ...env }, { readSecretFile: () => '' });
   const secrets = new SecretRegistry(config.secrets);
   const log = new LineCollector();
-  const logger = createLogger({ level: 'debug', format: 'json', secrets, stream: log });
+  const logger = createLogger({ level: config.log.level === 'info' ? 'debug' : config.log.level, format: 'json', secrets, stream: log });
   const timers = options.timers ?? new VirtualTimers();
-  const setup = createNotifications({ config, logger, timers });
+  const setup = createNotifications({ config, logger, timers: options.realTime ? realTimers : timers });
   await setup.dispatcher.start();
   return { ...setup, config, log, secrets, timers, stateDir };
 }
