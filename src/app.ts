@@ -15,6 +15,7 @@ import { fetchPost, type HttpPost } from './oneflex/http.js';
 import { TokenManager } from './oneflex/token-manager.js';
 import { TokenStore } from './oneflex/token-store.js';
 import { RunLog } from './schedule/run-log.js';
+import { UserSettingsStore } from './state/user-settings.js';
 import type { SecretRegistry } from './secrets.js';
 import { systemClock, type Clock } from './time.js';
 
@@ -44,6 +45,8 @@ export interface App {
   readonly runner: BookingRunner;
   readonly bookingState: BookingState;
   readonly runLog: RunLog;
+  /** Vacations and pause set from chat. */
+  readonly settings: UserSettingsStore;
 }
 
 export async function createApp(deps: AppDependencies): Promise<App> {
@@ -69,6 +72,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
   });
   const bookingState = new BookingState(config.stateDir);
+  const settings = new UserSettingsStore(config.stateDir);
   const runner = new BookingRunner({
     client,
     settings: { ...config.booking, timeZone: config.timeZone, desk: config.oneflex.desk },
@@ -77,9 +81,10 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     events,
     clock,
     logger,
+    extraVacations: async () => (await settings.read()).vacations,
   });
   const notifier = deps.notifier ?? noNotifier;
-  return { config, logger, clock, events, notifier, tokens, client, runner, bookingState, runLog: new RunLog(config.stateDir) };
+  return { config, logger, clock, events, notifier, tokens, client, runner, bookingState, runLog: new RunLog(config.stateDir), settings };
 }
 
 /** What commands see of the notification system (the dispatcher implements it). */

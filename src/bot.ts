@@ -58,6 +58,11 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Runn
       run: async (instant, context) => {
         const ready = prepared?.instant === instant ? prepared.run : undefined;
         prepared = undefined;
+        const paused = (await app.settings.read()).paused;
+        if (paused) {
+          log.info('scheduled booking is paused; run skipped', { since: paused.since, by: paused.by });
+          return { ok: true, counts: { paused: 1 } };
+        }
         let report;
         try {
           report = ready

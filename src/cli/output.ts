@@ -3,6 +3,8 @@ import type { DateOutcome, RunReport } from '../booking/runner.js';
 import type { CommandResult } from '../command-contract.js';
 import { formatDay, type Locale, type Translate } from '../i18n.js';
 import type { BookedDesk } from '../notify/events.js';
+import type { NotificationMessage } from '../notify/message.js';
+import { resultMessage } from '../command-reply.js';
 
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -14,12 +16,12 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-function deskLabel(desk: { deskName: string | null; spaceName: string | null } | null, t: Translate): string {
+export function deskLabel(desk: { deskName: string | null; spaceName: string | null } | null, t: Translate): string {
   if (!desk || (!desk.deskName && !desk.spaceName)) return t('desk.none');
   return [desk.deskName, desk.spaceName ? `(${desk.spaceName})` : null].filter(Boolean).join(' ');
 }
 
-function outcomeCells(o: DateOutcome, t: Translate): [string, string, string] {
+export function outcomeCells(o: DateOutcome, t: Translate): [string, string, string] {
   switch (o.status) {
     case 'created':
       return [t(o.recovered ? 'status.created-recovered' : 'status.created'), deskLabel(o.desk, t), ''];
@@ -69,5 +71,12 @@ export function renderResult(result: CommandResult, t: Translate, locale: Locale
         date: result.date,
         desk: result.bookings.map((b) => deskLabel(b, t)).join(', '),
       });
+    default:
+      return renderPlain(resultMessage(result, { locale, timeZone: 'UTC', now: Date.now() }));
   }
+}
+
+/** Title, text and fields as plain lines (results the CLI has no table for). */
+function renderPlain(message: NotificationMessage): string {
+  return [message.title, message.text, ...message.fields.map((f) => `${f.name}: ${f.value}`)].filter(Boolean).join('\n');
 }

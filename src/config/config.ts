@@ -44,6 +44,8 @@ export interface Config {
   readonly slack: SlackConfig | undefined;
   /** Who may run commands that change bookings or tokens (owners are always allowed). */
   readonly adminIds: readonly string[];
+  /** The owner's user id per platform: mentioned on token alerts, always allowed. */
+  readonly owners: { readonly discord: string | undefined; readonly slack: string | undefined };
   readonly health: { readonly port: number; readonly host: string } | undefined;
   readonly timeZone: string;
   readonly locale: 'fr' | 'en';
@@ -161,6 +163,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions): Config {
   const stateDir = read('STATE_DIR');
   const logLevel = read('LOG_LEVEL');
   const logFormat = read('LOG_FORMAT');
+  const discordOwner = read('BOT_OWNER_DISCORD_ID');
+  const slackOwner = read('BOT_OWNER_SLACK_ID');
   const webhooks = read('NOTIFICATION_WEBHOOK_URL');
   const notifyEvents = read('NOTIFICATION_EVENTS');
   const email = readEmail();
@@ -212,7 +216,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions): Config {
     const guildIds = read('DISCORD_GUILD_ID');
     const alertChannel = read('DISCORD_ALERT_CHANNEL');
     const apiUrl = read('DISCORD_API_URL');
-    const ownerId = read('BOT_OWNER_DISCORD_ID');
+    const ownerId = discordOwner;
     if (!token) return undefined;
     return { token, guildIds: guildIds ?? [], alertChannel, apiUrl, ownerId };
   }
@@ -224,7 +228,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions): Config {
     const port = read('SLACK_PORT');
     const alertChannel = read('SLACK_ALERT_CHANNEL');
     const apiUrl = read('SLACK_API_URL');
-    const ownerId = read('BOT_OWNER_SLACK_ID');
+    const ownerId = slackOwner;
     if (!botToken) {
       if (appToken || signingSecret) {
         issues.push({ key: 'SLACK_BOT_TOKEN', expected: 'the bot token (xoxb-…) too: Slack needs it with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET', example: 'xoxb-…' });
@@ -297,6 +301,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions): Config {
     discord,
     slack,
     adminIds,
+    owners: { discord: discordOwner, slack: slackOwner },
     health: healthPort === undefined ? undefined : { port: healthPort, host: healthHost },
     timeZone,
     locale,

@@ -16,7 +16,8 @@ export interface MessageField {
 
 export interface NotificationMessage {
   readonly eventId: string;
-  readonly eventType: EventType;
+  /** The event it tells about; `reply` for the answer to a chat command. */
+  readonly eventType: EventType | 'reply';
   readonly severity: Severity;
   /** A sample sent by test-alert: every rendering says so visibly. */
   readonly test: boolean;

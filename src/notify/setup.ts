@@ -26,7 +26,7 @@ export interface NotificationSetupOptions {
 }
 
 export function configuredRoutes(config: Config): Route[] {
-  const owners = { discord: config.discord?.ownerId, slack: config.slack?.ownerId };
+  const owners = config.owners;
   const routes: Route[] = config.notify.webhooks.map((target) => ({
     channel: new WebhookChannel(target, { ownerIds: owners }),
     events: config.notify.events,

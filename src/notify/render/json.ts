@@ -11,7 +11,7 @@ import { numberedActions, renderWord } from './common.js';
 
 export interface JsonPayload {
   readonly id: string;
-  readonly event: EventType;
+  readonly event: EventType | 'reply';
   readonly severity: Severity;
   readonly title: string;
   readonly text: string;
