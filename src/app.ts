@@ -32,6 +32,8 @@ export interface AppDependencies {
   readonly post?: HttpPost;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly retryDelaysMs?: readonly number[];
+  /** Told of every token refresh attempt (metrics). */
+  readonly onTokenRefresh?: (ok: boolean) => void;
 }
 
 export interface App {
@@ -60,7 +62,17 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     now: () => new Date(clock.now()),
     onEnvWriteError: (error) => logger.warn('cannot update the tokens in the .env file; they are kept in STATE_DIR', { error }),
   });
-  const tokens = new TokenManager({ baseUrl: config.oneflex.url, timeoutMs: config.oneflex.timeoutMs, post, store, clock, events, logger, secrets });
+  const tokens = new TokenManager({
+    baseUrl: config.oneflex.url,
+    timeoutMs: config.oneflex.timeoutMs,
+    post,
+    store,
+    clock,
+    events,
+    logger,
+    secrets,
+    ...(deps.onTokenRefresh ? { onRefresh: deps.onTokenRefresh } : {}),
+  });
   await tokens.init();
   const client = new OneFlexClient({
     baseUrl: config.oneflex.url,

@@ -10,6 +10,7 @@ import { addDays, type CalendarDate } from './time.js';
 import { OneFlexError } from './oneflex/errors.js';
 import { Scheduler, type NextRuns } from './schedule/scheduler.js';
 import type { Heartbeat } from './notify/heartbeat.js';
+import type { Metrics } from './health/metrics.js';
 
 export interface BotOptions {
   /** How often the token state is looked at (refresh ahead of expiry, new tokens saved by another process). */
@@ -21,10 +22,12 @@ export interface BotOptions {
   /** Picks up notifications left in the outbox by one-off commands that have exited. */
   readonly adoptOutbox?: () => Promise<unknown>;
   readonly adoptIntervalMs?: number;
+  readonly metrics?: Metrics | undefined;
 }
 
 export interface RunningBot {
   next(): NextRuns;
+  readonly stopped: boolean;
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Runn
         prepared = undefined;
         const paused = (await app.settings.read()).paused;
         if (paused) {
+          options.metrics?.recordRun('skipped');
           log.info('scheduled booking is paused; run skipped', { since: paused.since, by: paused.by });
           return { ok: true, counts: { paused: 1 } };
         }
@@ -69,12 +73,15 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Runn
             ? await runner.execute(ready)
             : await runner.run({ mode: catchUpMode(mode, context.missedDays, runner.today(instant), config.booking.daysAhead), at: instant });
         } catch (error) {
+          options.metrics?.recordRun('failed');
           void options.heartbeat?.ping(false, `booking run failed: ${(error as Error).message}`);
           throw error;
         }
         const counts: Record<string, number> = {};
         for (const o of report.outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
         log.info('booking run finished', { day: report.today, ...counts });
+        options.metrics?.recordOutcomes(report.outcomes);
+        options.metrics?.recordRun(counts.failed ? 'failed' : 'ok');
         const summary = Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
         void options.heartbeat?.ping(!counts.failed, `booking run ${report.today}: ${summary || 'nothing to do'}`);
         return { ok: !counts.failed, counts };
@@ -111,9 +118,14 @@ export async function startBot(app: App, options: BotOptions = {}): Promise<Runn
   const next = scheduler.next();
   log.info('bot started', { nextRun: next.run, nextReminder: next.reminder ?? undefined });
 
+  let stopped = false;
   return {
     next: () => scheduler.next(),
+    get stopped() {
+      return stopped;
+    },
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       clearInterval(adoptTimer);
       await scheduler.stop();

@@ -9,7 +9,11 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { findCommand } from '../commands/index.js';
 import { createApp, scheduledMode, type App } from './app.js';
-import { startBot } from './bot.js';
+import { startBot, type RunningBot } from './bot.js';
+import { startChat } from './chat/start.js';
+import type { ChatConnection } from './chat/contract.js';
+import { Metrics } from './health/metrics.js';
+import { describeHealth, startHealthServer } from './health/server.js';
 import { DeskCandidates } from './booking/runner.js';
 import type { CommandArgs, CommandResult } from './command-contract.js';
 import { loadConfig, type Config, type Env } from './config/config.js';
@@ -21,7 +25,7 @@ import { AppError, ConfigError, UsageError, UserFacingError, errorMessage } from
 import { translator, type Translate } from './i18n.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Dispatcher } from './notify/dispatcher.js';
-import { FanOutSink, LogEventSink, MemoryEventSink } from './notify/events.js';
+import { FanOutSink, LogEventSink, MemoryEventSink, createEvent } from './notify/events.js';
 import { createNotifications, type NotificationSetup } from './notify/setup.js';
 import { parseTestAlertType, runTestAlert } from './notify/test-alert.js';
 import { OneFlexError } from './oneflex/errors.js';
@@ -79,21 +83,31 @@ export async function main(io: Io): Promise<number> {
       return await runDemo({ locale: config.locale, timeZone: config.timeZone, json: cli.json, print, logger: quiet });
     }
     const memory = new MemoryEventSink();
-    const notifications = createNotifications({ config, logger });
+    const metrics = cli.command === 'run' ? new Metrics({ version: readVersion() }) : undefined;
+    const notifications = createNotifications({ config, logger, ...(metrics ? { observer: metrics } : {}) });
     dispatcher = notifications.dispatcher;
-    await dispatcher.start();
+    // The long-running bot adds its chat channels first; they need the app built below.
+    if (cli.command !== 'run') await dispatcher.start();
     const events = new FanOutSink([new LogEventSink(logger.child({ module: 'events' })), memory, dispatcher]);
     const tokensFromEnvFile =
       envFile !== undefined &&
       config.tokenSources.token !== 'file' &&
       io.env.ONEFLEX_TOKEN === undefined &&
       io.env.ONEFLEX_REFRESH_TOKEN === undefined;
-    const app = await createApp({ config, logger, secrets, events, notifier: dispatcher, tokenEnvFile: tokensFromEnvFile ? envFile : undefined });
+    const app = await createApp({
+      config,
+      logger,
+      secrets,
+      events,
+      notifier: dispatcher,
+      tokenEnvFile: tokensFromEnvFile ? envFile : undefined,
+      ...(metrics ? { onTokenRefresh: (ok: boolean) => metrics.recordTokenRefresh(ok) } : {}),
+    });
     logger.debug('configuration loaded', { envFile: envFile ?? null, tokensInEnvFile: Boolean(fileEnv.ONEFLEX_TOKEN) });
 
     switch (cli.command) {
       case 'run':
-        return await runForever(app, logger, notifications);
+        return await runForever(app, logger, notifications, metrics!);
       case 'test-alert':
         return await testAlert(app, { type: cli.type, json: cli.json, print, printError, t });
       case 'check':
@@ -198,7 +212,9 @@ function readVersion(): string {
   return pkg.version;
 }
 
-async function runForever(app: App, logger: Logger, notifications: NotificationSetup): Promise<number> {
+async function runForever(app: App, logger: Logger, notifications: NotificationSetup, metrics: Metrics): Promise<number> {
+  const { config } = app;
+  const { dispatcher } = notifications;
   // Listen before starting: a signal during start-up must still stop the bot cleanly.
   const stopRequested = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -208,13 +224,54 @@ async function runForever(app: App, logger: Logger, notifications: NotificationS
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const bot = await startBot(app, { heartbeat: notifications.heartbeat, adoptOutbox: () => notifications.dispatcher.adopt() });
+  const chat = await startChat(app, logger, dispatcher);
+  await dispatcher.start();
+  for (const problem of chat.problems) app.events.publish(createEvent('channel-problem', problem, app.clock));
+
+  metrics.addSampler(() => {
+    const status = app.tokens.status();
+    metrics.setTokenExpiry(status.expiresAt ? Date.parse(status.expiresAt) : null);
+    metrics.setIncidentOpen(status.state === 'incident');
+    metrics.setOutboxDepth(dispatcher.pending);
+  });
+  let bot: RunningBot | undefined;
+  const version = readVersion();
+  // Up before the scheduler: a catch-up run at start-up must not make the container look dead.
+  const health = config.health
+    ? await startHealthServer({
+        host: config.health.host,
+        port: config.health.port,
+        metrics,
+        logger,
+        status: async () =>
+          describeHealth({
+            now: app.clock.now(),
+            version,
+            token: app.tokens.status(),
+            lastRun: (await app.runLog.read()).lastRun,
+            nextRuns: bot ? [bot.next().run, bot.next().reminder] : [],
+            scheduler: !bot || bot.stopped ? (bot ? 'stopped' : 'running') : (await app.settings.read()).paused ? 'paused' : 'running',
+            chat: Object.fromEntries(chat.connections.map((c) => [c.platform, chatState(c.state)])),
+            outboxPending: dispatcher.pending,
+          }),
+      })
+    : undefined;
+  if (health) logger.info('health endpoint listening', { url: `${health.url}/healthz` });
+
+  bot = await startBot(app, { heartbeat: notifications.heartbeat, adoptOutbox: () => dispatcher.adopt(), metrics });
   await stopRequested;
+  // Graceful: no new runs, the in-flight one finishes; deliveries get a moment and the rest stays
+  // in the outbox; chat connections close; all within Docker's 10 s.
   await bot.stop();
-  // In-flight deliveries get a moment; anything left stays in the outbox for the next start.
-  await notifications.dispatcher.drain(3000);
-  await notifications.dispatcher.stop();
+  await dispatcher.drain(3000);
+  await dispatcher.stop();
+  await Promise.allSettled(chat.connections.map((c) => c.stop()));
+  await health?.close();
   return EXIT.ok;
+}
+
+function chatState(state: ChatConnection['state']): 'connected' | 'connecting' | 'disconnected' | 'disabled' {
+  return state === 'failed' ? 'disconnected' : state;
 }
 
 async function check(

@@ -147,7 +147,13 @@ export class Dispatcher implements EventSink {
   }
 
   get channels(): readonly NotificationChannel[] {
-    return this.options.routes.map((r) => r.channel);
+    return [...this.queues.values()].map((q) => q.route.channel);
+  }
+
+  /** Adds a channel built after the dispatcher (the chat bots, which need the app); before `start`. */
+  addRoute(route: Route): void {
+    if (this.queues.has(route.channel.id)) throw new Error(`two notification channels have the id ${route.channel.id}`);
+    this.queues.set(route.channel.id, new ChannelQueue(route));
   }
 
   /** Loads the disabled channels and what earlier runs left in the outbox, and starts sending it. */

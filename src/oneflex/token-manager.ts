@@ -35,6 +35,8 @@ export interface TokenManagerOptions {
   readonly secrets: SecretRegistry;
   /** Refresh when the access token has less than this left. */
   readonly refreshMarginMs?: number;
+  /** Told of every refresh attempt's outcome (metrics). */
+  readonly onRefresh?: (ok: boolean) => void;
 }
 
 export interface TokenStatus {
@@ -223,7 +225,14 @@ export class TokenManager {
       throw this.authRequired();
     }
     const used = this.refreshToken;
-    const renewed = await this.callRefreshEndpoint(used);
+    let renewed;
+    try {
+      renewed = await this.callRefreshEndpoint(used);
+    } catch (error) {
+      this.options.onRefresh?.(false);
+      throw error;
+    }
+    this.options.onRefresh?.(Boolean(renewed));
     if (!renewed) {
       await this.openIncident('refresh-refused', 'OneFlex refused the refresh token: the SSO session has ended');
       throw this.authRequired();

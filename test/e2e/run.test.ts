@@ -11,7 +11,9 @@ let sandbox: OneFlexSandbox;
 let dir: string;
 
 beforeEach(async () => {
-  sandbox = new OneFlexSandbox({ seed: seed() });
+  // Access tokens that always need renewing: the bot's token check (every 15 s) meets an ended
+  // session soon after the refresh token is revoked.
+  sandbox = new OneFlexSandbox({ seed: seed(), accessTokenTtlSeconds: 61 });
   await sandbox.start();
   dir = await mkdtemp(path.join(tmpdir(), 'oneflex-run-'));
 });
@@ -52,4 +54,53 @@ describe('oneflex-bot run', () => {
     expect(output).not.toContain(tokens.refreshToken);
     expect((await readdir(path.join(dir, 'data'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('serves /healthz and /metrics on HEALTH_PORT: 200 when working, 503 when it needs a person', async () => {
+    const tokens = sandbox.issueTokens(USER);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    await writeFile(
+      path.join(dir, '.env'),
+      `ONEFLEX_URL=${sandbox.url}\nONEFLEX_TOKEN=${tokens.accessToken}\nONEFLEX_REFRESH_TOKEN=${tokens.refreshToken}\nSTATE_DIR=${path.join(dir, 'data')}\nRESERVATION_TIME=03:00\nHEALTH_PORT=${port}\nHEALTH_HOST=127.0.0.1\n`,
+    );
+    const child = spawn(process.execPath, [BIN, 'run'], { cwd: dir, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    try {
+      await waitFor(() => output.includes('bot started'), () => output);
+      const healthy = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(healthy.status).toBe(200);
+      const body = (await healthy.json()) as { healthy: boolean; token: { state: string }; nextRuns: string[]; scheduler: string };
+      expect(body).toMatchObject({ healthy: true, token: { state: 'ok' }, scheduler: 'running' });
+      expect(body.nextRuns.length).toBeGreaterThan(0);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('oneflex_bot_runs_total');
+      expect(metrics).toMatch(/oneflex_bot_token_incident_open 0/);
+
+      sandbox.revokeRefreshTokens(USER);
+      sandbox.revokeAccessTokens(USER);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 503, () => output, 40_000);
+      const sick = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { reasons: string[] };
+      expect(sick.reasons.join(' ')).toContain('token set');
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/oneflex_bot_token_incident_open 1/);
+      expect(JSON.stringify(sick) + output).not.toContain(tokens.refreshToken);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.on('close', resolve));
+    }
+  }, 60_000);
 });
+
+async function waitFor(condition: () => boolean | Promise<boolean>, context: () => string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let ok = false;
+    try {
+      ok = await condition();
+    } catch {
+      ok = false;
+    }
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`condition not met in time:\n${context()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
