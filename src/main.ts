@@ -25,7 +25,7 @@ import { AppError, ConfigError, UsageError, UserFacingError, errorMessage } from
 import { translator, type Translate } from './i18n.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Dispatcher } from './notify/dispatcher.js';
-import { FanOutSink, LogEventSink, MemoryEventSink, createEvent } from './notify/events.js';
+import { FanOutSink, LogEventSink, MemoryEventSink } from './notify/events.js';
 import { createNotifications, type NotificationSetup } from './notify/setup.js';
 import { parseTestAlertType, runTestAlert } from './notify/test-alert.js';
 import { OneFlexError } from './oneflex/errors.js';
@@ -226,7 +226,6 @@ async function runForever(app: App, logger: Logger, notifications: NotificationS
   });
   const chat = await startChat(app, logger, dispatcher);
   await dispatcher.start();
-  for (const problem of chat.problems) app.events.publish(createEvent('channel-problem', problem, app.clock));
 
   metrics.addSampler(() => {
     const status = app.tokens.status();

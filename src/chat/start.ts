@@ -1,28 +1,52 @@
 /**
- * Starts the chat bots the configuration asks for (Discord, Slack), adds each as a channel of the
- * dispatcher, and collects their start-up problems (missing alert channel, missing permission,
- * refused token) so they go out through the other channels. A platform that fails never stops
- * the rest of the bot.
+ * Starts the chat bots the configuration asks for (Discord, Slack): each answers `/oneflex` through
+ * one command handler and is a channel of the dispatcher. Their problems (refused token, missing
+ * alert channel or permission) go out as `channel-problem` warnings through the other channels. A
+ * platform that fails never stops the rest of the bot.
  */
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { Dispatcher } from '../notify/dispatcher.js';
-import type { EventPayloads } from '../notify/events.js';
+import { createEvent } from '../notify/events.js';
 import type { ChatConnection } from './contract.js';
+import { DiscordBot } from './discord/bot.js';
 import { createChatCommandHandler } from './handler.js';
 
 export interface StartedChat {
   readonly connections: readonly ChatConnection[];
-  readonly problems: readonly EventPayloads['channel-problem'][];
 }
 
+/** How long start-up waits for the platforms before the scheduler starts anyway. */
+const READY_WAIT_MS = 8000;
+
+/** Builds the bots and adds their channels to the dispatcher (call before `dispatcher.start()`), then connects them. */
 export async function startChat(app: App, logger: Logger, dispatcher: Dispatcher): Promise<StartedChat> {
   const { config } = app;
   const connections: ChatConnection[] = [];
-  const problems: EventPayloads['channel-problem'][] = [];
-  if (!config.discord && !config.slack) return { connections, problems };
+  if (!config.discord && !config.slack) return { connections };
   const handler = createChatCommandHandler({ app, config, logger });
-  void handler;
-  void dispatcher;
-  return { connections, problems };
+  const starts: Promise<void>[] = [];
+
+  if (config.discord) {
+    const discord: DiscordBot = new DiscordBot({
+      config: config.discord,
+      handler,
+      logger,
+      onProblem: (problem) =>
+        app.events.publish(
+          createEvent(
+            'channel-problem',
+            { channel: `discord bot #${config.discord!.alertChannel}`, channelId: discord.channel.id, problem: problem.message, fix: problem.fix },
+            app.clock,
+          ),
+        ),
+    });
+    dispatcher.addRoute({ channel: discord.channel, events: config.notify.events });
+    connections.push(discord);
+    starts.push(discord.start());
+  }
+
+  // Connecting goes on in the background past this wait: a NAS often boots before its network.
+  await Promise.race([Promise.allSettled(starts), new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
+  return { connections };
 }

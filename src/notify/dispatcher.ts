@@ -203,7 +203,8 @@ export class Dispatcher implements EventSink {
         return;
       }
       this.seen.add(key);
-      const targets = [...this.queues.values()].filter((q) => !q.disabled && q.route.events.includes(event.type));
+      const about = event.type === 'channel-problem' ? event.data.channelId : undefined;
+      const targets = [...this.queues.values()].filter((q) => !q.disabled && q.route.events.includes(event.type) && q.route.channel.id !== about);
       if (targets.length === 0) return;
       const { entry, written } = this.outbox.add(
         event,
@@ -397,7 +398,12 @@ export class Dispatcher implements EventSink {
     this.publish(
       createEvent(
         'channel-problem',
-        { channel: channel.label, problem: error.message, fix: 'Fix its configuration and restart the bot (or run a test alert): it is then enabled again.' },
+        {
+          channel: channel.label,
+          channelId: channel.id,
+          problem: error.message,
+          fix: 'Fix its configuration and restart the bot (or run a test alert): it is then enabled again.',
+        },
         this.timers,
       ),
     );

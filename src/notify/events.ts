@@ -40,7 +40,13 @@ export interface EventPayloads {
   'daily-reminder': { readonly date: string; readonly bookings: readonly BookedDesk[] };
   'vacation-cancellation': { readonly cancelled: readonly BookedDesk[] };
   /** A notification channel or chat platform does not work (disabled, missing channel or permission). */
-  'channel-problem': { readonly channel: string; readonly problem: string; readonly fix: string };
+  'channel-problem': {
+    readonly channel: string;
+    readonly problem: string;
+    readonly fix: string;
+    /** The dispatcher's id of the channel at fault: the warning is not routed to it. */
+    readonly channelId?: string;
+  };
 }
 
 export const EVENT_SEVERITY = {

@@ -990,14 +990,19 @@ export class FakeDiscord {
   /**
    * Everything the bot sent, as one string to grep for secrets: REST method, path, query and raw
    * body, and every gateway frame from the bot. Headers are left out (they carry the bot token by
-   * design); so is what the fake itself sent (a modal submit carries what the user typed).
+   * design), and so is the `token` of identify (op 2) and resume (op 6), for the same reason; so
+   * is what the fake itself sent (a modal submit carries what the user typed).
    */
   botOutput(): string {
     const lines: string[] = [];
     for (const request of this.requests) {
       lines.push(`${request.method} ${request.path} ${JSON.stringify(request.query)} ${request.rawBody}`);
     }
-    for (const frame of this.frames) if (frame.direction === 'fromBot') lines.push(frame.raw);
+    for (const frame of this.frames) {
+      if (frame.direction !== 'fromBot') continue;
+      const carriesToken = (frame.payload.op === GatewayOp.Identify || frame.payload.op === GatewayOp.Resume) && isRecord(frame.payload.d);
+      lines.push(carriesToken ? JSON.stringify({ ...frame.payload, d: { ...(frame.payload.d as Json), token: '<bot token: by protocol>' } }) : frame.raw);
+    }
     return lines.join('\n');
   }
 
