@@ -4,7 +4,10 @@
  * secret whatever their value (JWTs, bearer headers) are masked too.
  */
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-const BEARER_RE = /\b(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+// "Bearer <anything>" is always a credential. "Bot <x>" only when x looks like a Discord token
+// (long, with a digit), case-sensitive: "slack bot connected" is a sentence, not a header.
+const BEARER_RE = /\b(Bearer|bearer|BEARER)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+const BOT_RE = /\b(Bot)\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{16,}/g;
 
 export const MASK = '***';
 
@@ -35,6 +38,7 @@ export class SecretRegistry {
       );
       text = text.replace(this.pattern, MASK);
     }
-    return text.replace(JWT_RE, MASK).replace(BEARER_RE, (_m, kind: string) => `${kind} ${MASK}`);
+    return text.replace(JWT_RE, MASK).replace(BEARER_RE, (_m, kind: string) => `${kind} ${MASK}`)
+      .replace(BOT_RE, (_m, kind: string) => `${kind} ${MASK}`);
   }
 }

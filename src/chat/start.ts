@@ -11,6 +11,7 @@ import { createEvent } from '../notify/events.js';
 import type { ChatConnection } from './contract.js';
 import { DiscordBot } from './discord/bot.js';
 import { createChatCommandHandler } from './handler.js';
+import { createSlackBot } from './slack/bot.js';
 
 export interface StartedChat {
   readonly connections: readonly ChatConnection[];
@@ -44,6 +45,26 @@ export async function startChat(app: App, logger: Logger, dispatcher: Dispatcher
     dispatcher.addRoute({ channel: discord.channel, events: config.notify.events });
     connections.push(discord);
     starts.push(discord.start());
+  }
+
+  if (config.slack) {
+    const slackConfig = config.slack;
+    const slack = createSlackBot({
+      config: slackConfig,
+      handler,
+      logger,
+      onProblem: (problem) =>
+        app.events.publish(
+          createEvent(
+            'channel-problem',
+            { channel: `slack bot #${slackConfig.alertChannel}`, channelId: slack.channel.id, problem: problem.message, fix: problem.fix },
+            app.clock,
+          ),
+        ),
+    });
+    dispatcher.addRoute({ channel: slack.channel, events: config.notify.events });
+    connections.push(slack);
+    starts.push(slack.start().then(() => undefined));
   }
 
   // Connecting goes on in the background past this wait: a NAS often boots before its network.

@@ -3,7 +3,8 @@
  * table. Timings are medians (and p99 where the goal says so) over several runs: the machine is
  * shared and noisy.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +19,9 @@ import { formatTimeOfDay, wallTime } from '../../src/time.js';
 import { USER, seed } from '../support/harness.js';
 import { CaptureServer } from '../support/capture-server.js';
 import { SmtpTestServer } from '../support/smtp.js';
+import { BIN } from '../support/cli.js';
+import { DISCORD_DEFAULTS, FakeDiscord } from '../support/fake-discord.js';
+import { FakeSlack, SLACK_DEFAULTS } from '../support/fake-slack.js';
 import { notifyKit } from '../support/notify-kit.js';
 import { createEvent } from '../../src/notify/events.js';
 
@@ -202,9 +206,81 @@ async function thousandEvents(): Promise<void> {
   });
 }
 
+/**
+ * The built bot (`oneflex-bot run`) connected to the fake Discord and Slack: slash command → first
+ * response over 200 commands per platform, and its resident memory once idle.
+ */
+async function chat(): Promise<void> {
+  const sandbox = new OneFlexSandbox({ seed: seed() });
+  await sandbox.start();
+  const discord = new FakeDiscord();
+  await discord.start();
+  const slack = new FakeSlack();
+  await slack.start();
+  const dir = await mkdtemp(path.join(tmpdir(), 'oneflex-bench-chat-'));
+  const tokens = sandbox.issueTokens(USER);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ONEFLEX_URL: sandbox.url,
+    ONEFLEX_TOKEN: tokens.accessToken,
+    ONEFLEX_REFRESH_TOKEN: tokens.refreshToken,
+    STATE_DIR: path.join(dir, 'data'),
+    RESERVATION_TIME: '03:00',
+    LOG_LEVEL: 'warn',
+    DISCORD_TOKEN: DISCORD_DEFAULTS.token,
+    DISCORD_API_URL: discord.apiUrl,
+    DISCORD_GUILD_ID: DISCORD_DEFAULTS.guildId,
+    BOT_OWNER_DISCORD_ID: DISCORD_DEFAULTS.ownerId,
+    SLACK_BOT_TOKEN: SLACK_DEFAULTS.botToken,
+    SLACK_APP_TOKEN: SLACK_DEFAULTS.appToken,
+    SLACK_API_URL: slack.apiUrl,
+    BOT_OWNER_SLACK_ID: SLACK_DEFAULTS.ownerId,
+  };
+  const child = spawn(process.execPath, [BIN, 'run'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+  try {
+    const deadline = Date.now() + 20_000;
+    while (!(discord.connected && slack.connected && discord.commands(DISCORD_DEFAULTS.guildId).length > 0)) {
+      if (Date.now() > deadline) throw new Error(`the bot did not connect to both platforms:\n${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const discordMs: number[] = [];
+    const slackMs: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const subcommand = i % 2 ? 'show' : 'status';
+      const d = await discord.sendCommand({ userId: DISCORD_DEFAULTS.ownerId, subcommand });
+      discordMs.push(d.firstResponseAt! - d.dispatchedAt);
+      const s = await slack.sendSlashCommand({ text: subcommand, userId: SLACK_DEFAULTS.ownerId });
+      slackMs.push(s.ackedAt! - s.deliveredAt);
+    }
+    for (const [name, xs] of [['Discord', discordMs], ['Slack', slackMs]] as const) {
+      rows.push({
+        measure: `${name}: slash command -> first response (200 commands)`,
+        value: `p50 ${median(xs).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms`,
+        goal: 'p99 <= 150 ms',
+        ok: percentile(xs, 99) <= 150,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 3000)); // idle
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+    const rssMb = Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+    rows.push({ measure: 'resident memory, idle, both platforms connected', value: `${rssMb.toFixed(0)} MB`, goal: '<= 120 MB', ok: rssMb <= 120 });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.on('close', resolve));
+    await slack.stop();
+    await discord.stop();
+    await sandbox.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 await freshRun();
 await windowOpening();
 await fourChannels();
 await thousandEvents();
+await chat();
 print();
 if (rows.some((r) => !r.ok)) process.exitCode = 1;

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OneFlexSandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../support/cli.js';
 import { DISCORD_DEFAULTS, FakeDiscord } from '../support/fake-discord.js';
+import { FakeSlack, SLACK_DEFAULTS } from '../support/fake-slack.js';
 import { USER, nextWeekdays, seed } from '../support/harness.js';
 
 let sandbox: OneFlexSandbox;
@@ -100,6 +101,49 @@ describe('oneflex-bot run in Discord', () => {
       expect(JSON.stringify(warning!.json)).toContain('no-such-channel');
     } finally {
       await hook.stop();
+    }
+  }, 40_000);
+});
+
+describe('oneflex-bot run in Slack (Socket Mode)', () => {
+  it('answers /oneflex, takes tokens from the modal, and posts alerts to #oneflex-alerts', async () => {
+    const slack = new FakeSlack();
+    await slack.start();
+    try {
+      const tokens = await startBot({
+        DISCORD_TOKEN: '',
+        SLACK_BOT_TOKEN: SLACK_DEFAULTS.botToken,
+        SLACK_APP_TOKEN: SLACK_DEFAULTS.appToken,
+        SLACK_API_URL: slack.apiUrl,
+        BOT_OWNER_SLACK_ID: SLACK_DEFAULTS.ownerId,
+      });
+      await slack.waitForConnection(10_000);
+      const [date] = nextWeekdays(1);
+      const command = await slack.sendSlashCommand({ text: `book ${date}`, userId: SLACK_DEFAULTS.ownerId });
+      await slack.waitForResponse(command, 1, 10_000);
+      expect(JSON.stringify(command.responses)).toContain(date);
+      const alert = await slack.waitForMessage((m) => JSON.stringify(m).includes(date!), 10_000);
+      expect(alert.channel).toBe(SLACK_DEFAULTS.alertChannelId);
+
+      // Tokens through the modal: checked, stored, answered privately, never echoed.
+      const fresh = sandbox.issueTokens(USER);
+      const opened = await slack.sendSlashCommand({ text: 'token', userId: SLACK_DEFAULTS.ownerId });
+      await slack.waitForCall('views.open');
+      expect(opened.ack).toBeDefined();
+      await slack.submitView({ userId: SLACK_DEFAULTS.ownerId, callbackId: 'oneflex-token', fields: { access: fresh.accessToken, refresh: fresh.refreshToken } });
+      const reply = await slack.waitForCall('chat.postEphemeral', undefined, 10_000);
+      expect(JSON.stringify(reply.params)).toContain('Alice Martin');
+
+      const all = slack.appOutput() + output;
+      for (const secret of [SLACK_DEFAULTS.botToken, SLACK_DEFAULTS.appToken, tokens.accessToken, tokens.refreshToken, fresh.accessToken, fresh.refreshToken]) {
+        expect(all.includes(secret)).toBe(false);
+      }
+    } finally {
+      if (child && child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child!.on('close', resolve));
+      }
+      await slack.stop();
     }
   }, 40_000);
 });

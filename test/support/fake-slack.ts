@@ -1022,7 +1022,10 @@ export class FakeSlack {
       return { url: `${this.#origin.replace(/^http/, 'ws')}/link/?ticket=${ticket}&app_id=${this.appId}` };
     },
     'chat.postMessage': (params) => {
-      const channel = this.#channelFor(params.channel);
+      // Like Slack, a user id as `channel` posts into the app's direct message with that user
+      // (stored under `D` + the user id without its first letter).
+      const dmUser = typeof params.channel === 'string' && this.#users.has(params.channel) ? params.channel : undefined;
+      const channel = dmUser ? { id: `D${dmUser.slice(1)}`, name: dmUser, isMember: true, isPrivate: true } : this.#channelFor(params.channel);
       if (!channel) return new SlackFailure('channel_not_found');
       if (channel.isArchived) return new SlackFailure('is_archived');
       if (!channel.isMember) return new SlackFailure('not_in_channel');

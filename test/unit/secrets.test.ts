@@ -9,6 +9,12 @@ describe('SecretRegistry', () => {
     expect(text).toBe('rt=*** jwt=*** auth=Bearer ***');
   });
 
+  it('masks Discord authorization headers but not sentences about bots', () => {
+    const secrets = new SecretRegistry();
+    expect(secrets.scrub('Authorization: Bot MTE5ODc2NTQzMjE.G0abcd.x1y2z3')).toBe('Authorization: Bot ***');
+    expect(secrets.scrub('slack bot connected; discord bot reconnecting')).toBe('slack bot connected; discord bot reconnecting');
+  });
+
   it('learns tokens added later (rotation)', () => {
     const secrets = new SecretRegistry();
     secrets.add('rotated-refresh-token');
