@@ -127,7 +127,10 @@ export class Dispatcher implements EventSink {
   private readonly entries = new Map<string, OutboxEntry>();
   /** Dedupe keys of events already accepted in this process (one `token-expired` per incident). */
   private readonly seen = new Set<string>();
+  /** Aborted by stop(): no new attempt starts, waits end at once. */
   private readonly stopping = new AbortController();
+  /** Aborted when stop()'s grace period ends: attempts still in flight are cut. */
+  private readonly cutting = new AbortController();
   private readonly idleWaiters = new Set<() => void>();
   private readonly workers = new Set<Promise<void>>();
 
@@ -235,10 +238,16 @@ export class Dispatcher implements EventSink {
     });
   }
 
-  /** Stops sending: what is not delivered stays in the outbox for the next start. */
-  async stop(): Promise<void> {
+  /**
+   * Stops sending: what is not delivered stays in the outbox for the next start. An attempt already
+   * in flight gets `graceMs` to finish, so a message the platform accepted is recorded as accepted
+   * and not sent again after the restart.
+   */
+  async stop(graceMs = 2000): Promise<void> {
     this.stopping.abort(new Error('dispatcher stopped'));
-    await Promise.allSettled([...this.workers]); // waits and sends abort at once; late bookkeeping lands before the flush
+    const cut = setTimeout(() => this.cutting.abort(new Error('dispatcher stopped')), graceMs);
+    await Promise.allSettled([...this.workers]); // late bookkeeping lands before the flush
+    clearTimeout(cut);
     await this.outbox.flush();
     await Promise.allSettled(this.channels.map((c) => c.close?.()));
   }
@@ -418,7 +427,7 @@ export class Dispatcher implements EventSink {
   }
 
   private attemptSignal(): AbortSignal {
-    return AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.options.attemptTimeoutMs ?? 30_000)]);
+    return AbortSignal.any([this.cutting.signal, AbortSignal.timeout(this.options.attemptTimeoutMs ?? 30_000)]);
   }
 
   private isIdle(): boolean {

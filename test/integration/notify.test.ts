@@ -191,7 +191,7 @@ describe('delivery guarantees', () => {
     await healthy.waitForAccepted(3);
     await waitUntil(() => flaky.requests.length >= 2);
     await first.dispatcher.stop(); // the process ends with the flaky channel still behind
-    await new Promise((r) => setTimeout(r, 100)); // an attempt aborted in flight may still reach the server: let it land
+    await new Promise((r) => setTimeout(r, 100)); // an attempt cut at the end of the grace period may still reach the server: let it land
     expect(flaky.accepted).toHaveLength(0);
 
     flaky.always = undefined;
@@ -201,6 +201,25 @@ describe('delivery guarantees', () => {
     expect(flaky.accepted.map((r) => JSON.stringify(r.json).match(/2026-12-0(\d)/)![1])).toEqual(['1', '2', '3']);
     expect(healthy.accepted).toHaveLength(3); // nothing resent to the channel that had accepted
     expect(await readdir(path.join(first.stateDir, 'outbox'))).toEqual([]);
+  });
+
+  it('lets a delivery in flight at shutdown finish, and does not send it again after the restart', async () => {
+    const json = await capture('json');
+    const k = await kit({ NOTIFICATION_WEBHOOK_URL: json.webhookUrl() });
+    let stopped: Promise<void> | undefined;
+    const slowFirst = json.onRequest(async () => {
+      slowFirst();
+      stopped = k.dispatcher.stop(); // SIGTERM while the platform is still answering
+      await new Promise((r) => setTimeout(r, 200));
+    });
+    k.dispatcher.publish(failure(1));
+    await json.waitForAccepted(1);
+    await stopped;
+    expect(await readdir(path.join(k.stateDir, 'outbox'))).toEqual([]);
+
+    const again = await kit({ NOTIFICATION_WEBHOOK_URL: json.webhookUrl() }, { stateDir: k.stateDir });
+    expect(await again.dispatcher.drain(1000)).toBe(true);
+    expect(json.requests).toHaveLength(1);
   });
 
   it('sends token-expired once per incident', async () => {
