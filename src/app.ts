@@ -3,7 +3,7 @@
  * process; `demo`, tests and the benchmark build theirs against the sandbox.
  */
 import { BookingState } from './booking/booking-state.js';
-import { createHolidayCalendar } from './booking/holidays.js';
+import { loadHolidayCalendar } from './booking/holidays.js';
 import type { PlanMode } from './booking/plan.js';
 import { BookingRunner } from './booking/runner.js';
 import type { Config } from './config/config.js';
@@ -89,7 +89,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     client,
     settings: { ...config.booking, timeZone: config.timeZone, desk: config.oneflex.desk },
     state: bookingState,
-    holidays: createHolidayCalendar(config.booking.publicHolidays, config.locale),
+    holidays: await loadHolidayCalendar(config.booking.publicHolidays, config.locale, bookableYears(clock.now(), config.booking.windowDays)),
     events,
     clock,
     logger,
@@ -108,6 +108,13 @@ export interface Notifier {
 }
 
 const noNotifier: Notifier = { sendNow: async () => [], health: () => [], pending: 0 };
+
+/** Last year to five years past the booking window: later years are computed when first asked. */
+function bookableYears(now: number, windowDays: number): number[] {
+  const first = new Date(now).getUTCFullYear() - 1;
+  const last = new Date(now + (windowDays + 5 * 366) * 86_400_000).getUTCFullYear();
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
 
 /** The scheduled run's mode: recurring when RECURRING_WEEKS > 0, else the single date. */
 export function scheduledMode(config: Config): PlanMode {

@@ -20,7 +20,6 @@ import { loadConfig, type Config, type Env } from './config/config.js';
 import { parseCommandLine, USAGE, type CommandLine } from './cli/args.js';
 import { renderResult } from './cli/output.js';
 import { parseTokenInput, promptHidden, readAll } from './cli/token-input.js';
-import { runDemo } from './demo.js';
 import { AppError, ConfigError, UsageError, UserFacingError, errorMessage } from './errors.js';
 import { translator, type Translate } from './i18n.js';
 import { createLogger, type Logger } from './logger.js';
@@ -80,6 +79,8 @@ export async function main(io: Io): Promise<number> {
     if (cli.command === 'demo') {
       // The demo prints its own story; its log shows only problems unless LOG_LEVEL asks for more.
       const quiet = io.env.LOG_LEVEL ? logger : createLogger({ level: 'warn', format: config.log.format, secrets, stream: io.stderr });
+      // Loaded only here: the sandbox (and graphql) has no place in the running bot's memory.
+      const { runDemo } = await import('./demo.js');
       return await runDemo({ locale: config.locale, timeZone: config.timeZone, json: cli.json, print, logger: quiet });
     }
     const memory = new MemoryEventSink();

@@ -9,9 +9,7 @@ import type { Logger } from '../logger.js';
 import type { Dispatcher } from '../notify/dispatcher.js';
 import { createEvent } from '../notify/events.js';
 import type { ChatConnection } from './contract.js';
-import { DiscordBot } from './discord/bot.js';
 import { createChatCommandHandler } from './handler.js';
-import { createSlackBot } from './slack/bot.js';
 
 export interface StartedChat {
   readonly connections: readonly ChatConnection[];
@@ -28,8 +26,10 @@ export async function startChat(app: App, logger: Logger, dispatcher: Dispatcher
   const handler = createChatCommandHandler({ app, config, logger });
   const starts: Promise<void>[] = [];
 
+  // Each SDK is loaded only when its platform is configured: discord.js and Bolt weigh ~30–50 MB each.
   if (config.discord) {
-    const discord: DiscordBot = new DiscordBot({
+    const { DiscordBot } = await import('./discord/bot.js');
+    const discord = new DiscordBot({
       config: config.discord,
       handler,
       logger,
@@ -49,6 +49,7 @@ export async function startChat(app: App, logger: Logger, dispatcher: Dispatcher
 
   if (config.slack) {
     const slackConfig = config.slack;
+    const { createSlackBot } = await import('./slack/bot.js');
     const slack = createSlackBot({
       config: slackConfig,
       handler,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './v8-flags.js'; // first: see the file
 import { main } from '../main.js';
 
 // `oneflex-bot show | head`: a closed pipe ends the output, not the program with a stack trace.

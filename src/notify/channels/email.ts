@@ -4,7 +4,7 @@
  * trouble are temporary; 5xx answers and refused logins are permanent.
  */
 import { createHash } from 'node:crypto';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { EmailConfig } from '../../config/config.js';
 import { DeliveryError, type NotificationChannel, type SendResult } from '../channel.js';
 import type { NotificationMessage } from '../message.js';
@@ -22,35 +22,44 @@ export class EmailChannel implements NotificationChannel {
   readonly id: string;
   readonly label: string;
   readonly minIntervalMs = 0;
-  private readonly transport;
+  /** Created at the first message: nodemailer is loaded only by bots that send e-mail. */
+  private transport: Promise<Transporter> | undefined;
 
   constructor(
     private readonly config: EmailConfig,
-    options: EmailChannelOptions = {},
+    private readonly options: EmailChannelOptions = {},
   ) {
     const identity = [config.host, config.port, config.secure, config.user ?? '', config.password ?? '', config.from, ...config.to].join('\n');
     this.id = `email-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
     this.label = `e-mail via ${config.host}:${config.port} to ${config.to.length} recipient(s)`;
-    this.transport = createTransport({
-      host: config.host,
-      port: config.port,
-      secure: config.secure,
-      requireTLS: config.requireTls,
-      auth: config.user ? { user: config.user, pass: config.password ?? '' } : undefined,
-      connectionTimeout: options.connectionTimeoutMs ?? 10_000,
-      greetingTimeout: options.greetingTimeoutMs ?? 10_000,
-      socketTimeout: options.socketTimeoutMs ?? 30_000,
-      tls: { rejectUnauthorized: config.rejectUnauthorized, servername: config.host },
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    });
+  }
+
+  private connect(): Promise<Transporter> {
+    const { config, options } = this;
+    this.transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        host: config.host,
+        port: config.port,
+        secure: config.secure,
+        requireTLS: config.requireTls,
+        auth: config.user ? { user: config.user, pass: config.password ?? '' } : undefined,
+        connectionTimeout: options.connectionTimeoutMs ?? 10_000,
+        greetingTimeout: options.greetingTimeoutMs ?? 10_000,
+        socketTimeout: options.socketTimeoutMs ?? 30_000,
+        tls: { rejectUnauthorized: config.rejectUnauthorized, servername: config.host },
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      }),
+    );
+    return this.transport;
   }
 
   async send(message: NotificationMessage, signal: AbortSignal): Promise<SendResult> {
     const mail = renderEmail(message);
     signal.throwIfAborted();
     try {
-      await this.transport.sendMail({
+      const transport = await this.connect();
+      await transport.sendMail({
         from: this.config.from,
         to: [...this.config.to],
         subject: mail.subject,
@@ -66,7 +75,7 @@ export class EmailChannel implements NotificationChannel {
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    if (this.transport) (await this.transport).close();
   }
 }
 

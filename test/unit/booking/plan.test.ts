@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHolidayCalendar, noHolidays } from '../../../src/booking/holidays.js';
+import { loadHolidayCalendar, noHolidays } from '../../../src/booking/holidays.js';
 import { bookingOrder, planDates, type PlanInput } from '../../../src/booking/plan.js';
 import { nextInstant } from '../../../src/schedule/scheduler.js';
 import { calendarDate, zonedInstant } from '../../../src/time.js';
@@ -51,19 +51,25 @@ describe('planDates', () => {
     ]);
   });
 
-  it('skips French public holidays from the holiday library, with their name', () => {
+  it('skips French public holidays from the holiday library, with their name', async () => {
     const plan = planDates({
       ...base,
       today: '2026-12-01',
-      holidays: createHolidayCalendar({ country: 'FR' }, 'fr'),
+      holidays: await loadHolidayCalendar({ country: 'FR' }, 'fr', [2026, 2027]),
     });
     expect(plan.find((p) => p.date === '2026-12-25')).toEqual({ date: '2026-12-25', action: 'skip', reason: 'holiday', detail: 'Noël' });
   });
 
-  it('knows regional holidays (Alsace-Moselle has 26 December)', () => {
+  it('knows regional holidays (Alsace-Moselle has 26 December)', async () => {
     const input = { ...base, today: '2026-12-01', mode: { kind: 'dates' as const, dates: ['2026-12-26'] } };
-    expect(planDates({ ...input, holidays: createHolidayCalendar({ country: 'FR' }, 'fr') })[0]?.action).toBe('book');
-    expect(planDates({ ...input, holidays: createHolidayCalendar({ country: 'FR', state: '67' }, 'fr') })[0]).toMatchObject({ reason: 'holiday' });
+    expect(planDates({ ...input, holidays: await loadHolidayCalendar({ country: 'FR' }, 'fr', [2026]) })[0]?.action).toBe('book');
+    expect(planDates({ ...input, holidays: await loadHolidayCalendar({ country: 'FR', state: '67' }, 'fr', [2026]) })[0]).toMatchObject({ reason: 'holiday' });
+  });
+
+  it('computes a year it was not prepared for when first asked (a bot running for years)', async () => {
+    const calendar = await loadHolidayCalendar({ country: 'FR' }, 'en', [2026]);
+    expect(calendar.holidayOn('2040-07-14')).toBeDefined();
+    expect(calendar.holidayOn('2040-07-15')).toBeUndefined();
   });
 
   it('does not book again a date the user cancelled, unless forced', () => {
