@@ -55,12 +55,17 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   const { config, logger, secrets, events } = deps;
   const clock = deps.clock ?? systemClock;
   const post = deps.post ?? fetchPost;
+  let envWriteWarned = false; // a read-only config mount fails every refresh: say it once
   const store = new TokenStore({
     stateDir: config.stateDir,
     configured: { accessToken: config.oneflex.token, refreshToken: config.oneflex.refreshToken },
     envFile: deps.tokenEnvFile,
     now: () => new Date(clock.now()),
-    onEnvWriteError: (error) => logger.warn('cannot update the tokens in the .env file; they are kept in STATE_DIR', { error }),
+    onEnvWriteError: (error) => {
+      if (envWriteWarned) return;
+      envWriteWarned = true;
+      logger.warn('cannot update the tokens in the .env file (read-only?); they are kept in STATE_DIR, which is enough', { error });
+    },
   });
   const tokens = new TokenManager({
     baseUrl: config.oneflex.url,

@@ -7,7 +7,11 @@ import type { Locale } from '../i18n.js';
 import { isCalendarDate, wallTime } from '../time.js';
 import type { BookedDesk, BotEvent, EventOf } from './events.js';
 import type { MessageField, NotificationMessage } from './message.js';
-import { notifyTranslator, pluralText, type NotifyTranslate } from './texts.js';
+import { NOTIFY_TEXTS, notifyTranslator, pluralText, type NotifyTextKey, type NotifyTranslate } from './texts.js';
+
+function isTextKey(key: string): key is NotifyTextKey {
+  return Object.hasOwn(NOTIFY_TEXTS.en, key);
+}
 
 export interface ComposeOptions {
   readonly locale: Locale;
@@ -119,9 +123,16 @@ function bookingFailure(event: EventOf<'booking-failure'>, ctx: Context): Body {
   return {
     title: pluralText(ctx.locale, 'booking-failure.title', failures.length),
     text: spanText(ctx.locale, 'booking-failure.text', failures.map((f) => f.date)),
-    fields: failures.map((f) => ({ name: formatDate(f.date, ctx.locale), value: `${f.reason} (${f.code})` })),
+    fields: failures.map((f) => ({ name: formatDate(f.date, ctx.locale), value: failureReason(f, ctx.t) })),
     actions: [],
   };
+}
+
+/** The engine's reason is English and technical: French messages lead with the cause in French. */
+function failureReason(failure: { readonly code: string; readonly reason: string }, t: NotifyTranslate): string {
+  const key = `booking-failure.cause.${failure.code}`;
+  if (!isTextKey(key)) return `${failure.reason} (${failure.code})`;
+  return t('booking-failure.reason', { cause: t(key), detail: failure.reason });
 }
 
 function dailyReminder(event: EventOf<'daily-reminder'>, ctx: Context): Body {

@@ -109,7 +109,7 @@ export function summarizeEvent(event: BotEvent): string {
     case 'vacation-cancellation':
       return `Cancelled ${event.data.cancelled.length} booking(s) during vacations: ${event.data.cancelled.map(desk).join(', ')}.`;
     case 'channel-problem':
-      return `Notification channel ${event.data.channel} does not work: ${event.data.problem}. ${event.data.fix}`;
+      return `Notification channel ${event.data.channel} does not work: ${event.data.problem}. ${event.data.fix.charAt(0).toUpperCase()}${event.data.fix.slice(1)}`;
   }
 }
 

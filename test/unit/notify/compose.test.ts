@@ -83,14 +83,14 @@ const FR: readonly (readonly [string, BotEvent, Expected])[] = [
     sample('booking-failure', {
       failures: [
         { date: '2026-12-04', code: 'a', reason: 'r1' },
-        { date: '2026-12-02', code: 'b', reason: 'r2' },
+        { date: '2026-12-02', code: 'timeout', reason: 'no answer within 15 s' },
       ],
     }),
     {
       title: '❌ Réservation impossible pour 2 jours',
       text: 'Le bot n’a pas pu réserver 2 jours, du mer. 2 déc. (2026-12-02) au ven. 4 déc. (2026-12-04). Réservez à la main dans OneFlex si besoin.',
       fields: [
-        { name: 'mer. 2 déc. (2026-12-02)', value: 'r2 (b)' },
+        { name: 'mer. 2 déc. (2026-12-02)', value: 'OneFlex n’a pas répondu à temps (no answer within 15 s)' }, // a known code: the cause in French
         { name: 'ven. 4 déc. (2026-12-04)', value: 'r1 (a)' },
       ],
       actions: [],
