@@ -80,6 +80,7 @@ describe('oneflex-bot run in Discord', () => {
     const alert = await discord.waitForMessage((m) => JSON.stringify(m.embeds).includes(date!), 10_000);
     expect(alert.channelId ?? DISCORD_DEFAULTS.alertChannelId).toBe(DISCORD_DEFAULTS.alertChannelId);
 
+    discord.grantCommandAccess(DISCORD_DEFAULTS.memberId); // allowed to see /oneflex, not to change anything
     const refused = await discord.sendCommand({ userId: DISCORD_DEFAULTS.memberId, subcommand: 'pause' });
     await discord.waitForResponses(refused.id, 2, 5000);
     expect(JSON.stringify(refused.responses)).toMatch(/admins|Not allowed/);

@@ -25,6 +25,7 @@ import {
   FakeDiscord,
   InteractionCallbackType,
   OptionType,
+  Permission,
   type FakeDiscordOptions,
   type InteractionRecord,
 } from '../support/fake-discord.js';
@@ -71,9 +72,11 @@ function rawLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger({ level: 'debug', format: 'json', secrets: new SecretRegistry([]), stream }), lines: stream.lines };
 }
 
-async function startFake(options?: FakeDiscordOptions): Promise<FakeDiscord> {
+async function startFake(options?: FakeDiscordOptions, { memberAllowed = true } = {}): Promise<FakeDiscord> {
   const fake = new FakeDiscord(options);
   await fake.start();
+  // The member without Manage Server sees /oneflex only because an admin allowed them in Integrations.
+  if (memberAllowed) fake.grantCommandAccess(MEMBER);
   cleanups.push(() => fake.stop());
   // Every route the adapter used must be one the fake knows (else the test proves nothing).
   cleanups.push(() => expect(fake.unknownRoutes.map((request) => `${request.method} ${request.route}`)).toEqual([]));
@@ -244,8 +247,8 @@ describe('Discord bot: start-up', () => {
     const [command, ...others] = fake.registrations[0]?.payload as Record<string, unknown>[];
     expect(others).toEqual([]);
     expect(command).toMatchObject({ type: 1, name: 'oneflex', description: 'OneFlex desk booking', description_localizations: { fr: 'Réservation de bureau OneFlex' } });
-    // Visible to everyone: restricted subcommands are refused privately by the handler.
-    expect(command?.default_member_permissions).toBeUndefined();
+    // Hidden (token included) from members without Manage Server, unless an admin allows them in Integrations.
+    expect(command?.default_member_permissions).toBe(String(Permission.ManageGuild));
     const subs = command?.options as { type: number; name: string; description: string; description_localizations: { fr: string }; options: Record<string, unknown>[] }[];
     expect(subs.map((sub) => [sub.type, sub.name])).toEqual(SPECS.map((spec) => [OptionType.SubCommand, spec.name]));
     const book = subs.find((sub) => sub.name === 'book');
@@ -442,6 +445,18 @@ describe('Discord bot: /oneflex interactions', () => {
     expect(record.original?.embeds[0]).toMatchObject({ title: 'book done', description: 'A-01 is yours on 2026-06-08.', fields: [{ name: 'Date', value: '2026-06-08', inline: true }] });
     expect(record.original?.sent.allowed_mentions).toEqual({ parse: [] });
     expect(handler.runs).toEqual([{ invoker: { platform: 'discord', userId: OWNER, locale: 'fr' }, command: 'book', args: { date: '2026-06-08', force: true, weeks: 2 } }]);
+  });
+
+  it('is hidden from a member without Manage Server until an admin allows them in Integrations', async () => {
+    const fake = await startFake(undefined, { memberAllowed: false });
+    const handler = new ScriptedHandler();
+    await startBot(fake, handler);
+
+    await expect(fake.sendCommand({ userId: MEMBER, subcommand: 'token' })).rejects.toThrow(/hidden from user/);
+    fake.grantCommandAccess(MEMBER);
+    const record = await fake.sendCommand({ userId: MEMBER, subcommand: 'status' });
+    await fake.waitForResponses(record.id, 2);
+    expect(handler.runs.map((run) => run.command)).toEqual(['status']);
   });
 
   it('defers privately for a private command', async () => {

@@ -695,6 +695,7 @@ export class FakeDiscord {
   readonly gatewayStats = { connections: 0, identifies: 0, resumes: 0, heartbeats: 0 };
 
   readonly #options: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'interactionDeadlineMs' | 'sessionStartRemaining' | 'applicationFlags'>>;
+  readonly #integrationGrants = new Set<string>();
   readonly #guilds = new Map<string, FakeDiscordGuild>();
   readonly #users = new Map<string, DiscordUserObject>();
   readonly #members = new Map<string, FakeDiscordMember>(); // `${guildId}:${userId}`
@@ -824,6 +825,14 @@ export class FakeDiscord {
    * or when the registered command is hidden from the member by `default_member_permissions`.
    * If the bot is between connections, the dispatch is replayed when it resumes, as Discord does.
    */
+  /**
+   * What a server admin does in Server Settings → Integrations → the app → the command → "Add
+   * members or roles": the member may use the command whatever its `default_member_permissions`.
+   */
+  grantCommandAccess(userId: string, guildId: string = DISCORD_DEFAULTS.guildId): void {
+    this.#integrationGrants.add(`${guildId}:${userId}`);
+  }
+
   async sendCommand(options: SendCommandOptions): Promise<InteractionRecord> {
     const commandName = options.commandName ?? 'oneflex';
     const where = this.#where(options.guildId, options.channelId);
@@ -832,7 +841,8 @@ export class FakeDiscord {
     if (command?.default_member_permissions != null && where.guildId !== null) {
       const required = BigInt(command.default_member_permissions);
       const has = BigInt(permissions);
-      if ((has & Permission.Administrator) === 0n && (has & required) !== required) {
+      const granted = this.#integrationGrants.has(`${where.guildId}:${options.userId}`);
+      if (!granted && (has & Permission.Administrator) === 0n && (has & required) !== required) {
         throw new Error(`FakeDiscord: /${commandName} is hidden from user ${options.userId} (default_member_permissions ${command.default_member_permissions})`);
       }
     }

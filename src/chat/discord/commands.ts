@@ -6,7 +6,7 @@
  * ones. The English text is the base description and French a localization: Discord shows each
  * person the one of their client's language (French for our users, English for anyone else).
  */
-import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, PermissionFlagsBits } from 'discord.js';
 import type {
   APIApplicationCommandBasicOption,
   APIApplicationCommandSubcommandOption,
@@ -22,7 +22,16 @@ const LIST_MAX = 25;
 
 const COMMAND_DESCRIPTION = { en: 'OneFlex desk booking', fr: 'Réservation de bureau OneFlex' } as const;
 
-/** The registration body: `[/oneflex]`, visible to every member (see the report on restricted subcommands). */
+/**
+ * Who sees `/oneflex` by default: members with Manage Server (who could invite the bot anyway).
+ * Discord sets visibility per command, not per subcommand, so hiding `token` from members without
+ * permission hides the whole command; a server admin lets others use it in Server Settings →
+ * Integrations → OneFlex. Whoever sees it, the handler still refuses changes from anyone but the
+ * owner and BOT_ADMIN_IDS, privately.
+ */
+export const DEFAULT_MEMBER_PERMISSIONS = String(PermissionFlagsBits.ManageGuild);
+
+/** The registration body: `[/oneflex]`. */
 export function buildCommandPayload(specs: readonly ChatCommandSpec[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return [
     {
@@ -30,9 +39,7 @@ export function buildCommandPayload(specs: readonly ChatCommandSpec[]): RESTPost
       name: COMMAND_NAME,
       description: COMMAND_DESCRIPTION.en,
       description_localizations: { fr: COMMAND_DESCRIPTION.fr },
-      // One command has one `default_member_permissions`, and `/oneflex status` must stay usable by
-      // everyone: restricted subcommands are refused privately by the handler instead. Admins can
-      // narrow who sees /oneflex in Server Settings → Integrations.
+      default_member_permissions: DEFAULT_MEMBER_PERMISSIONS,
       options: specs.slice(0, LIST_MAX).map(subcommand),
     },
   ];
