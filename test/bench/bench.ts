@@ -156,7 +156,9 @@ function print(): void {
 /** One event, four loopback channels at once (Discord, Slack and Teams webhooks, SMTP): publish → last arrival. */
 async function fourChannels(): Promise<void> {
   const delays: number[] = [];
-  for (let i = 0; i < 15; i++) {
+  // One warm-up round, not counted: this process also hosts the four servers, whose first TLS
+  // handshake and first parsed mail are cold too.
+  for (let i = 0; i < 16; i++) {
     const servers = await Promise.all((['discord', 'slack', 'teams'] as const).map(async (f) => {
       const server = new CaptureServer(f);
       await server.start();
@@ -183,12 +185,12 @@ async function fourChannels(): Promise<void> {
     const started = performance.now();
     kit.dispatcher.publish(createEvent('booking-failure', { failures: [{ date: '2026-12-01', code: 'desk_unavailable', reason: 'desk taken' }] }, { now: Date.now }));
     await Promise.all([...servers.map((s) => s.waitForAccepted(1)), smtp.waitForMail(1)]);
-    delays.push(performance.now() - started);
+    if (i > 0) delays.push(performance.now() - started);
     await kit.dispatcher.stop();
     await Promise.all([...servers.map((s) => s.stop()), smtp.stop()]);
   }
   rows.push({
-    measure: 'event -> arrival on 4 loopback channels at once (15 runs)',
+    measure: 'event -> arrival on 4 loopback channels at once (15 runs after 1 warm-up)',
     value: `p50 ${median(delays).toFixed(1)} ms, max ${Math.max(...delays).toFixed(1)} ms`,
     goal: '<= 200 ms',
     ok: Math.max(...delays) <= 200,

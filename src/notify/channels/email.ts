@@ -22,7 +22,7 @@ export class EmailChannel implements NotificationChannel {
   readonly id: string;
   readonly label: string;
   readonly minIntervalMs = 0;
-  /** Created at the first message: nodemailer is loaded only by bots that send e-mail. */
+  /** Created with the channel: nodemailer is loaded only by bots that send e-mail. */
   private transport: Promise<Transporter> | undefined;
 
   constructor(
@@ -32,6 +32,8 @@ export class EmailChannel implements NotificationChannel {
     const identity = [config.host, config.port, config.secure, config.user ?? '', config.password ?? '', config.from, ...config.to].join('\n');
     this.id = `email-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
     this.label = `e-mail via ${config.host}:${config.port} to ${config.to.length} recipient(s)`;
+    // Loaded now, in the background: the first alert (often the critical one) does not wait for it.
+    this.connect().catch(() => undefined); // a failure shows at the first send
   }
 
   private connect(): Promise<Transporter> {
