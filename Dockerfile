@@ -16,7 +16,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: "prepare" would build before the sources are copied; the build runs below.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json README.md .env.example ./
+COPY tsconfig.json tsconfig.build.json README.md README.fr.md slack-app-manifest.yml .env.example ./
 COPY src ./src
 COPY commands ./commands
 RUN npm run build \

@@ -61,6 +61,7 @@ interface PackageJson {
   readonly bin: Record<string, string>;
   readonly dependencies: Record<string, string>;
   readonly devDependencies: Record<string, string>;
+  readonly files: readonly string[];
 }
 
 const pkg = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as PackageJson;
@@ -115,7 +116,7 @@ describe('the packed package, installed with production dependencies only (as in
 
   it('ships the built program, .env.example and the README, and no test, source or .env file', (ctx) => {
     needsRegistry(ctx);
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', '.env.example', pkg.bin['oneflex-bot']!, 'dist/commands/index.js']));
+    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'README.fr.md', 'slack-app-manifest.yml', '.env.example', pkg.bin['oneflex-bot']!, 'dist/commands/index.js']));
     expect(packedFiles.filter((f) => /^(test|src|commands)\/|^dist\/test\/|(^|\/)\.env$|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
@@ -226,6 +227,15 @@ describe('Dockerfile', () => {
     const users = stage.filter((l) => /^USER\s/i.test(l));
     expect(users).toEqual(['USER node']);
     expect(stage.findIndex((l) => l === 'USER node')).toBeLessThan(stage.findIndex((l) => /^ENTRYPOINT\s/.test(l)));
+  });
+
+  it('copies into the build stage every top-level file the package ships, so the image packs what npm pack does', async () => {
+    const copied = (await instructions()).filter((l) => /^COPY\s/i.test(l) && !/--from=/.test(l)).flatMap((l) => l.split(/\s+/).slice(1, -1));
+    const shipped = pkg.files.filter((f) => !f.startsWith('dist/'));
+    for (const file of shipped) {
+      expect(copied, file).toContain(file);
+      expect(existsSync(path.join(REPO, file)), file).toBe(true);
+    }
   });
 
   it('never copies tests or .env files into any stage', async () => {
