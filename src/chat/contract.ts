@@ -79,3 +79,14 @@ export interface ChatConnection {
   readonly problem: string | null;
   stop(): Promise<void>;
 }
+
+/** What a person must fix for a platform to work, in words safe to show (never a token). */
+export interface ChatProblem {
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** One line: `message: fix`. */
+export function problemText(problem: ChatProblem): string {
+  return `${problem.message}: ${problem.fix}`;
+}

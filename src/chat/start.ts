@@ -6,6 +6,7 @@
  */
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
+import type { NotificationChannel } from '../notify/channel.js';
 import type { Dispatcher } from '../notify/dispatcher.js';
 import { createEvent } from '../notify/events.js';
 import type { ChatConnection } from './contract.js';
@@ -25,6 +26,9 @@ export async function startChat(app: App, logger: Logger, dispatcher: Dispatcher
   if (!config.discord && !config.slack) return { connections };
   const handler = createChatCommandHandler({ app, config, logger });
   const starts: Promise<void>[] = [];
+  /** A platform's problem, told through the other channels (never routed to the one at fault). */
+  const reportProblem = (channel: NotificationChannel, problem: { readonly message: string; readonly fix: string }): void =>
+    app.events.publish(createEvent('channel-problem', { channel: channel.label, channelId: channel.id, problem: problem.message, fix: problem.fix }, app.clock));
 
   // Each SDK is loaded only when its platform is configured: discord.js and Bolt weigh ~30–50 MB each.
   if (config.discord) {
@@ -33,14 +37,7 @@ export async function startChat(app: App, logger: Logger, dispatcher: Dispatcher
       config: config.discord,
       handler,
       logger,
-      onProblem: (problem) =>
-        app.events.publish(
-          createEvent(
-            'channel-problem',
-            { channel: `discord bot #${config.discord!.alertChannel}`, channelId: discord.channel.id, problem: problem.message, fix: problem.fix },
-            app.clock,
-          ),
-        ),
+      onProblem: (problem) => reportProblem(discord.channel, problem),
     });
     dispatcher.addRoute({ channel: discord.channel, events: config.notify.events });
     connections.push(discord);
@@ -54,14 +51,7 @@ export async function startChat(app: App, logger: Logger, dispatcher: Dispatcher
       config: slackConfig,
       handler,
       logger,
-      onProblem: (problem) =>
-        app.events.publish(
-          createEvent(
-            'channel-problem',
-            { channel: `slack bot #${slackConfig.alertChannel}`, channelId: slack.channel.id, problem: problem.message, fix: problem.fix },
-            app.clock,
-          ),
-        ),
+      onProblem: (problem) => reportProblem(slack.channel, problem),
     });
     dispatcher.addRoute({ channel: slack.channel, events: config.notify.events });
     connections.push(slack);

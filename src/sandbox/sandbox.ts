@@ -33,20 +33,6 @@ import type {
   SandboxRequestRecord,
 } from './types.js';
 
-export type {
-  SandboxAffectation,
-  SandboxAffectationInput,
-  SandboxDesk,
-  SandboxFault,
-  SandboxFaultKind,
-  SandboxFavorite,
-  SandboxMoment,
-  SandboxOptions,
-  SandboxRequestRecord,
-  SandboxSeed,
-  SandboxUser,
-} from './types.js';
-
 export const TOKEN_PATH = '/api/auth/token';
 export const GRAPHQL_PATH = '/api/gql';
 /** The operation name requests to the refresh endpoint are recorded and matched under. */

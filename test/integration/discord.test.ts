@@ -30,6 +30,7 @@ import {
   type InteractionRecord,
 } from '../support/fake-discord.js';
 import { USER, nextWeekdays, startHarness, type Harness } from '../support/harness.js';
+import { runCleanups, type Cleanup } from '../support/cleanups.js';
 
 const OWNER = DISCORD_DEFAULTS.ownerId;
 const MEMBER = DISCORD_DEFAULTS.memberId;
@@ -42,7 +43,7 @@ const FORM_REFRESH = 'refresh-FORM-SECRET-92be55e013';
 // Plumbing
 // ---------------------------------------------------------------------------------------------
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanup[] = [];
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => {
   unhandled.push(reason);
@@ -54,14 +55,7 @@ afterAll(() => {
   process.off('unhandledRejection', onUnhandled);
 });
 afterEach(async () => {
-  const failures: unknown[] = [];
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
+  const failures = await runCleanups(cleanups);
   expect(unhandled.splice(0)).toEqual([]);
   if (failures.length > 0) throw failures[0];
 });

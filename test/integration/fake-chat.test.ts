@@ -24,18 +24,12 @@ import {
 import { App, LogLevel, SocketModeReceiver, type Logger } from '@slack/bolt';
 import { DISCORD_DEFAULTS, EPHEMERAL, FakeDiscord, InteractionCallbackType } from '../support/fake-discord.js';
 import { FakeSlack, SLACK_DEFAULTS, signedRequest } from '../support/fake-slack.js';
+import { runCleanups, type Cleanup } from '../support/cleanups.js';
 
 /** Run after each test, last registered first; every one runs even when another fails. */
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanup[] = [];
 afterEach(async () => {
-  const failures: unknown[] = [];
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
+  const failures = await runCleanups(cleanups);
   if (failures.length > 0) throw failures[0];
 });
 

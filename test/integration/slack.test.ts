@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { runCleanups, type Cleanup } from '../support/cleanups.js';
 
 const OWNER = SLACK_DEFAULTS.ownerId;
 const MEMBER = SLACK_DEFAULTS.memberId;
@@ -39,7 +40,7 @@ const FORM_REFRESH = 'form-refresh-token-value-never-echoed-4343';
 const FAST: SlackTestOptions = { clientPingTimeoutMs: 100, retryMinTimeoutMs: 0, reconnectMinDelayMs: 20, host: '127.0.0.1' };
 
 /** Run after each test, last registered first; every one runs even when another fails. */
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanup[] = [];
 const rejections: unknown[] = [];
 const onRejection = (reason: unknown) => rejections.push(reason);
 beforeEach(() => {
@@ -47,14 +48,7 @@ beforeEach(() => {
   process.on('unhandledRejection', onRejection);
 });
 afterEach(async () => {
-  const failures: unknown[] = [];
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
+  const failures = await runCleanups(cleanups);
   process.off('unhandledRejection', onRejection);
   if (failures.length > 0) throw failures[0];
   expect(rejections).toEqual([]);

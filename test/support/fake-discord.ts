@@ -21,6 +21,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { Waiters } from './waiters.js';
 
 // ---------------------------------------------------------------------------------------------
 // Protocol constants (copied from the Discord docs, not from the library under test)
@@ -400,43 +401,6 @@ export interface SubmitModalOptions {
 type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Promises that resolve when a condition becomes true, re-checked after every state change. */
-class Waiters {
-  readonly #pending = new Set<() => void>();
-
-  notify(): void {
-    for (const check of [...this.#pending]) check();
-  }
-
-  until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    const now = probe();
-    if (now !== undefined) return Promise.resolve(now);
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(check);
-        reject(new Error(`FakeDiscord: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      timer.unref();
-      const check = (): void => {
-        let value: T | undefined;
-        try {
-          value = probe();
-        } catch (error) {
-          clearTimeout(timer);
-          this.#pending.delete(check);
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.#pending.delete(check);
-        resolve(value);
-      };
-      this.#pending.add(check);
-    });
-  }
-}
-
 const DISCORD_EPOCH = 1_420_070_400_000n;
 let snowflakeIncrement = 0n;
 /** A real-looking snowflake (its timestamp part is now). */
@@ -710,7 +674,7 @@ export class FakeDiscord {
   readonly #faults: { match: FakeRestMatch; fault: FakeRestFault; remaining: number }[] = [];
   readonly #sessions = new Map<string, Session>();
   readonly #connections = new Set<Connection>();
-  readonly #waiters = new Waiters();
+  readonly #waiters = new Waiters('FakeDiscord');
   readonly #routes: RouteDefinition[] = [];
   #currentSession: Session | null = null;
   #connectionCounter = 0;

@@ -23,6 +23,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { Waiters } from './waiters.js';
 
 /** The ids and tokens a default {@link FakeSlack} uses; override any through {@link FakeSlackOptions}. */
 export const SLACK_DEFAULTS = {
@@ -265,43 +266,6 @@ type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const JSON_PARAMS = ['blocks', 'view', 'attachments', 'metadata', 'unfurl_media'] as const;
 
-/** Promises that resolve when a condition becomes true, re-checked after every state change. */
-class Waiters {
-  readonly #pending = new Set<() => void>();
-
-  notify(): void {
-    for (const check of [...this.#pending]) check();
-  }
-
-  until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    const now = probe();
-    if (now !== undefined) return Promise.resolve(now);
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(check);
-        reject(new Error(`FakeSlack: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      timer.unref();
-      const check = (): void => {
-        let value: T | undefined;
-        try {
-          value = probe();
-        } catch (error) {
-          clearTimeout(timer);
-          this.#pending.delete(check);
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.#pending.delete(check);
-        resolve(value);
-      };
-      this.#pending.add(check);
-    });
-  }
-}
-
 /**
  * POSTs `body` to a Bolt HTTP receiver (e.g. `http://127.0.0.1:PORT/slack/events`) signed the way
  * Slack signs: `X-Slack-Signature: v0=HMAC_SHA256(signingSecret, "v0:" + timestamp + ":" + body)`
@@ -450,7 +414,7 @@ export class FakeSlack {
   readonly #responseUrls = new Map<string, ResponseUrlState>();
   readonly #faults: { method: string; fault: FakeSlackFault; remaining: number }[] = [];
   readonly #connections = new Set<SocketConnection>();
-  readonly #waiters = new Waiters();
+  readonly #waiters = new Waiters('FakeSlack');
   #connectionCounter = 0;
   #tsCounter = 0;
   #server: Server | null = null;

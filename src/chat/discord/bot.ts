@@ -29,8 +29,9 @@ import {
 } from 'discord.js';
 import type { DiscordConfig } from '../../config/config.js';
 import type { Logger } from '../../logger.js';
-import type { ChatCommandHandler, ChatConnection } from '../contract.js';
-import { DiscordBotChannel, type AlertTarget } from './channel.js';
+import { problemText, type ChatCommandHandler, type ChatConnection, type ChatProblem } from '../contract.js';
+import { withTimeout } from '../timeout.js';
+import { DiscordBotChannel, LONG_RATE_LIMIT_MS, type AlertTarget } from './channel.js';
 import { buildCommandPayload, COMMAND_NAME } from './commands.js';
 import { describeError, InteractionRouter, type InteractionTiming } from './interactions.js';
 
@@ -45,10 +46,8 @@ export type DiscordProblemCode =
   | 'alert-channel-permissions';
 
 /** Something a person must fix. `message` and `fix` are safe to show (no token, no URL). */
-export interface DiscordBotProblem {
+export interface DiscordBotProblem extends ChatProblem {
   readonly code: DiscordProblemCode;
-  readonly message: string;
-  readonly fix: string;
 }
 
 /** Test speed-ups (and nothing a user configures). */
@@ -145,7 +144,7 @@ export class DiscordBot implements ChatConnection {
 
   /** Everything that is wrong right now, each with its fix, most fundamental first. */
   get problems(): readonly string[] {
-    return this.problemDetails.map((p) => `${p.message}: ${p.fix}`);
+    return this.problemDetails.map(problemText);
   }
 
   get problemDetails(): readonly DiscordBotProblem[] {
@@ -279,7 +278,7 @@ export class DiscordBot implements ChatConnection {
         ...(this.#tuning.restGlobalRequestsPerSecond ? { globalRequestsPerSecond: this.#tuning.restGlobalRequestsPerSecond } : {}),
         // A long wait on the alert channel goes back to the dispatcher (it has the outbox and
         // its own schedule); short ones, and everything else, are waited out by discord.js.
-        rejectOnRateLimit: (data) => data.route === '/channels/:id/messages' && data.timeToReset > 10_000,
+        rejectOnRateLimit: (data) => data.route === '/channels/:id/messages' && data.timeToReset > LONG_RATE_LIMIT_MS,
       },
       ...(throttler ? { ws: { buildIdentifyThrottler: () => throttler } } : {}),
     });
@@ -506,12 +505,12 @@ export class DiscordBot implements ChatConnection {
 
   #alertTarget(): AlertTarget {
     const connection = this.#connectionProblem;
-    if (connection?.code === 'token-refused') return { kind: 'broken', reason: `${connection.message}: ${connection.fix}` };
+    if (connection?.code === 'token-refused') return { kind: 'broken', reason: problemText(connection) };
     const client = this.#client;
     if (this.#stopped || !client || !this.#alertResolved) return { kind: 'waiting', reason: 'Discord not connected yet' };
     if (!this.#alert) {
       const problem = this.#alertProblems.find((p) => p.code.startsWith('alert-channel')) ?? this.#alertProblems[0];
-      return { kind: 'broken', reason: problem ? `${problem.message}: ${problem.fix}` : `the alert channel #${this.#options.config.alertChannel} was not found` };
+      return { kind: 'broken', reason: problem ? problemText(problem) : `the alert channel #${this.#options.config.alertChannel} was not found` };
     }
     return { kind: 'ready', rest: client.rest, channelId: this.#alert.channelId };
   }
@@ -556,20 +555,6 @@ function settled(client: Client): Promise<void> {
     client.on(Events.ShardReady, check);
     client.on(Events.ShardResume, check);
   });
-}
-
-/** `promise`'s value, or 'timeout' after `ms` (the timer never holds the process open). */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function problemKey(problem: DiscordBotProblem): string {

@@ -63,7 +63,7 @@ export class DiscordBotChannel implements NotificationChannel {
 }
 
 /** A failed REST call → a DeliveryError whose text says what to fix. Never includes a URL or body. */
-export function discordDeliveryError(error: unknown, alertChannel: string): DeliveryError {
+function discordDeliveryError(error: unknown, alertChannel: string): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const permissionsFix = `give the bot View Channel, Send Messages and Embed Links in #${alertChannel} (channel settings → Permissions)`;
   if (error instanceof RateLimitError) {

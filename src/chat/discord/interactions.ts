@@ -194,7 +194,7 @@ function argsOf(interaction: ChatInputCommandInteraction): ChatArgs {
 }
 
 /** A label + paragraph input per field (labels replace action rows in current modals). */
-export function buildModal(form: TokenFormSpec, locale: Locale): APIModalInteractionResponseCallbackData {
+function buildModal(form: TokenFormSpec, locale: Locale): APIModalInteractionResponseCallbackData {
   return {
     custom_id: form.id,
     title: clip(form.title[locale], MODAL_TITLE_MAX),
@@ -213,7 +213,7 @@ export function buildModal(form: TokenFormSpec, locale: Locale): APIModalInterac
 }
 
 /** renderDiscord's payload in discord.js's option names (`allowedMentions`, mutable arrays). */
-export function toDiscordReply(message: NotificationMessage): { content?: string; embeds: APIEmbed[]; allowedMentions: MessageMentionOptions } {
+function toDiscordReply(message: NotificationMessage): { content?: string; embeds: APIEmbed[]; allowedMentions: MessageMentionOptions } {
   const payload = renderDiscord(message);
   const allowedMentions = 'users' in payload.allowed_mentions ? { users: [...payload.allowed_mentions.users] } : { parse: [] };
   return { ...(payload.content !== undefined ? { content: payload.content } : {}), embeds: payload.embeds.map((embed) => ({ ...embed, fields: [...embed.fields] })), allowedMentions };

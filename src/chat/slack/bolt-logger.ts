@@ -10,6 +10,7 @@
  */
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
+import { errorSummary } from './slack-errors.js';
 
 const ORDER: Readonly<Record<LogLevel, number>> = { [LogLevel.ERROR]: 0, [LogLevel.WARN]: 1, [LogLevel.INFO]: 2, [LogLevel.DEBUG]: 3 };
 
@@ -79,14 +80,6 @@ function describe(parts: readonly unknown[]): { message: string; meta: Record<st
   return { message, meta };
 }
 
-/** Code, message and Slack error of an SDK error; never its request or response body. */
-function errorSummary(error: Error): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: error.name, message: error.message };
-  const { code, data } = error as { code?: unknown; data?: { error?: unknown } };
-  if (code !== undefined) out.code = code;
-  if (typeof data?.error === 'string') out.slackError = data.error;
-  return out;
-}
 
 /** Keeps what a frame was, never what it carried. */
 export function redactPayload(message: string): string {

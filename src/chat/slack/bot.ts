@@ -30,11 +30,12 @@ import type { SlackConfig } from '../../config/config.js';
 import type { Logger } from '../../logger.js';
 import type { NotificationChannel } from '../../notify/channel.js';
 import type { ChatCommandHandler, ChatConnection } from '../contract.js';
+import { withTimeout } from '../timeout.js';
 import { boltLevelOf, createBoltLogger } from './bolt-logger.js';
 import { SlackBotChannel } from './channel.js';
 import { problemText, slackProblems, type SlackBotProblem } from './problems.js';
-import { AUTH_ERRORS, describeSlackError, failureText, isTemporary, type SlackFailure } from './slack-errors.js';
-import { errorSummary, registerSlashCommand } from './slash-command.js';
+import { AUTH_ERRORS, describeSlackError, errorSummary, failureText, isTemporary, type SlackFailure } from './slack-errors.js';
+import { registerSlashCommand } from './slash-command.js';
 
 export type { SlackBotProblem, SlackProblemCode } from './problems.js';
 export type SlackConnectionState = ChatConnection['state'];
@@ -445,11 +446,3 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

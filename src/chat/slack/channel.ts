@@ -20,7 +20,24 @@ import { problemText, slackProblems, type SlackBotProblem } from './problems.js'
 import { describeSlackError, failureText, isTemporary, AUTH_ERRORS } from './slack-errors.js';
 
 /** A Slack conversation id (C… public, G… legacy private, D… direct); names are lower case. */
-const CHANNEL_ID_RE = /^[CGD][A-Z0-9]{6,}$/;
+export const CHANNEL_ID_RE = /^[CGD][A-Z0-9]{6,}$/;
+
+/** What a message becomes for `respond`, `chat.postEphemeral` and `chat.postMessage`. */
+export interface SlackMessagePayload {
+  readonly text: string;
+  readonly blocks: webApi.Block[];
+  readonly attachments: webApi.MessageAttachment[];
+}
+
+export function slackPayload(message: NotificationMessage, ownerId: string | undefined): SlackMessagePayload {
+  const rendered = renderSlack(message, { ownerId });
+  return {
+    text: rendered.text,
+    blocks: [...rendered.blocks],
+    attachments: rendered.attachments.map((attachment) => ({ ...attachment, blocks: [...attachment.blocks] })),
+  };
+}
+
 
 export interface SlackBotChannelOptions {
   /** A WebClient with the bot token, bounded retries and `rejectRateLimitedCalls: true`. */
@@ -97,13 +114,11 @@ export class SlackBotChannel implements NotificationChannel {
   }
 
   async send(message: NotificationMessage, signal: AbortSignal): Promise<SendResult> {
-    const payload = renderSlack(message, { ownerId: this.#ownerId });
+    const payload = slackPayload(message, this.#ownerId);
     const post = () =>
       this.#client.chat.postMessage({
         channel: this.#resolved?.id ?? this.#wanted,
-        text: payload.text,
-        blocks: [...payload.blocks],
-        attachments: payload.attachments.map((attachment) => ({ ...attachment, blocks: [...attachment.blocks] })),
+        ...payload,
         unfurl_links: false,
         unfurl_media: false,
       });

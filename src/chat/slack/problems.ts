@@ -3,6 +3,8 @@
  * `message` says what is wrong, the `fix` what to do. main.ts turns each into a `channel-problem`
  * event (`problem` = message, `fix` = fix).
  */
+import type { ChatProblem } from '../contract.js';
+
 export type SlackProblemCode =
   | 'token-refused'
   | 'app-token-refused'
@@ -14,19 +16,14 @@ export type SlackProblemCode =
   | 'alert-channel-unchecked'
   | 'missing-scope';
 
-export interface SlackBotProblem {
+export interface SlackBotProblem extends ChatProblem {
   readonly code: SlackProblemCode;
-  readonly message: string;
-  readonly fix: string;
 }
 
 /** How the bot is invited in the hints; the app manifest names it so. */
-export const BOT_MENTION = '@OneFlex';
+const BOT_MENTION = '@OneFlex';
 
-/** One line: `message: fix`. */
-export function problemText(problem: SlackBotProblem): string {
-  return `${problem.message}: ${problem.fix}`;
-}
+export { problemText } from '../contract.js';
 
 export const slackProblems = {
   alertChannelMissing: (name: string): SlackBotProblem => ({

@@ -85,3 +85,13 @@ export function failureText(failure: SlackFailure): string {
       return failure.detail;
   }
 }
+
+/** Name, message and codes; never a request, a response body or a stack with values in it. */
+export function errorSummary(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const out: Record<string, unknown> = { name: error.name, message: error.message };
+  const { code, data } = error as { code?: unknown; data?: { error?: unknown } };
+  if (code !== undefined) out.code = code;
+  if (typeof data?.error === 'string') out.slackError = data.error;
+  return out;
+}

@@ -14,15 +14,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { App, RespondArguments, types, webApi } from '@slack/bolt';
+import { replyMessage } from '../../command-reply.js';
 import { translator, type Locale } from '../../i18n.js';
 import type { Logger } from '../../logger.js';
 import type { NotificationMessage } from '../../notify/message.js';
-import { renderSlack } from '../../notify/render/slack.js';
 import { clip } from '../../notify/render/truncate.js';
 import type { ChatCommandHandler, ChatInvoker, ChatReply, TokenFormSpec } from '../contract.js';
-import { describeSlackError, failureText } from './slack-errors.js';
+import { CHANNEL_ID_RE, slackPayload, type SlackMessagePayload } from './channel.js';
+import { describeSlackError, errorSummary, failureText } from './slack-errors.js';
 
-export const SLASH_COMMAND = '/oneflex';
+const SLASH_COMMAND = '/oneflex';
 
 /** Slack's modal limits: title, submit and close ≤ 24 characters; an input label ≤ 2000. */
 const MODAL_LIMITS = { title: 24, button: 24, label: 2000 } as const;
@@ -39,24 +40,8 @@ export interface SlashCommandOptions {
   readonly ownerId: string | undefined;
 }
 
-/** What a message becomes for `respond`, `chat.postEphemeral` and `chat.postMessage`. */
-export interface SlackMessagePayload {
-  readonly text: string;
-  readonly blocks: webApi.Block[];
-  readonly attachments: webApi.MessageAttachment[];
-}
-
-export function slackPayload(message: NotificationMessage, ownerId: string | undefined): SlackMessagePayload {
-  const rendered = renderSlack(message, { ownerId });
-  return {
-    text: rendered.text,
-    blocks: [...rendered.blocks],
-    attachments: rendered.attachments.map((attachment) => ({ ...attachment, blocks: [...attachment.blocks] })),
-  };
-}
-
 /** The token form as a Slack modal: one multi-line input per field, ids = field ids. */
-export function tokenModal(form: TokenFormSpec, locale: Locale, channelId: string | undefined): types.ModalView {
+function tokenModal(form: TokenFormSpec, locale: Locale, channelId: string | undefined): types.ModalView {
   const words = FORM_WORDS[locale];
   return {
     type: 'modal',
@@ -175,7 +160,7 @@ export function registerSlashCommand(app: App, options: SlashCommandOptions): vo
         log.warn('could not acknowledge a form submission', { reason: errorSummary(error) });
       }
       const invoker: ChatInvoker = { platform: 'slack', userId: body.user.id };
-      const channelId = /^[CGD][A-Z0-9]{6,}$/.test(view.private_metadata) ? view.private_metadata : undefined;
+      const channelId = CHANNEL_ID_RE.test(view.private_metadata) ? view.private_metadata : undefined;
       const answer = (payload: SlackMessagePayload) => postPrivately(client, invoker.userId, channelId, payload);
       let phase = 'submit';
       try {
@@ -205,28 +190,7 @@ function inputValue(values: Record<string, Record<string, { value?: string | nul
 
 function failureMessage(locale: Locale, errorId: string): NotificationMessage {
   const t = translator(locale);
-  return {
-    eventId: `failure-${errorId}`,
-    eventType: 'reply',
-    severity: 'error',
-    test: false,
-    timestamp: new Date().toISOString(),
-    title: t('reply.failure-title'),
-    text: t('reply.failure', { id: errorId }),
-    fields: [],
-    actions: [],
-    mentionOwner: false,
-    footer: 'oneflex-bot',
-    locale,
-  };
+  // timeZone: the text shows no time.
+  return replyMessage({ locale, timeZone: 'UTC', now: Date.now() }, { title: t('reply.failure-title'), text: t('reply.failure', { id: errorId }), severity: 'error' });
 }
 
-/** Name, message and codes; never a request, a response body or a stack with values in it. */
-export function errorSummary(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const out: Record<string, unknown> = { name: error.name, message: error.message };
-  const { code, data } = error as { code?: unknown; data?: { error?: unknown } };
-  if (code !== undefined) out.code = code;
-  if (typeof data?.error === 'string') out.slackError = data.error;
-  return out;
-}
