@@ -1,6 +1,7 @@
 import type { CommandDefinition } from '../src/command-contract.js';
 import { UserFacingError } from '../src/errors.js';
 import { parseTokenInput } from '../src/cli/token-input.js';
+import { userLabel } from '../src/oneflex/schemas.js';
 
 /**
  * `token`: a private form for new OneFlex tokens (after signing in again). They are checked
@@ -26,7 +27,7 @@ export const token = {
     }
     try {
       const user = await app.tokens.replaceTokens(given);
-      return { kind: 'tokens', user: user.email ? `${user.name} <${user.email}>` : user.name };
+      return { kind: 'tokens', user: userLabel(user) };
     } catch (error) {
       if (error instanceof UserFacingError) throw error;
       const code = (error as { code?: string }).code;

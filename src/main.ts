@@ -28,6 +28,7 @@ import { FanOutSink, LogEventSink, MemoryEventSink } from './notify/events.js';
 import { createNotifications, type NotificationSetup } from './notify/setup.js';
 import { parseTestAlertType, runTestAlert } from './notify/test-alert.js';
 import { OneFlexError } from './oneflex/errors.js';
+import { userLabel } from './oneflex/schemas.js';
 import { SecretRegistry } from './secrets.js';
 import { nextInstant } from './schedule/scheduler.js';
 
@@ -44,7 +45,8 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3 } as const;
 
 export async function main(io: Io): Promise<number> {
   const secrets = new SecretRegistry();
-  const print = (text: string) => io.stdout.write(`${text}\n`);
+  // Scrubbed like the errors: a test-alert report quotes what remote servers answered.
+  const print = (text: string) => io.stdout.write(`${secrets.scrub(text)}\n`);
   const printError = (text: string) => io.stderr.write(`${secrets.scrub(text)}\n`);
   let cli: CommandLine;
   try {
@@ -232,10 +234,8 @@ async function runForever(app: App, logger: Logger, notifications: NotificationS
     const status = app.tokens.status();
     metrics.setTokenExpiry(status.expiresAt ? Date.parse(status.expiresAt) : null);
     metrics.setIncidentOpen(status.state === 'incident');
-    metrics.setOutboxDepth(dispatcher.pending);
   });
   let bot: RunningBot | undefined;
-  const version = readVersion();
   // Up before the scheduler: a catch-up run at start-up must not make the container look dead.
   const health = config.health
     ? await startHealthServer({
@@ -243,17 +243,19 @@ async function runForever(app: App, logger: Logger, notifications: NotificationS
         port: config.health.port,
         metrics,
         logger,
-        status: async () =>
-          describeHealth({
+        status: async () => {
+          const next = bot?.next();
+          return describeHealth({
             now: app.clock.now(),
-            version,
+            version: metrics.version,
             token: app.tokens.status(),
             lastRun: (await app.runLog.read()).lastRun,
-            nextRuns: bot ? [bot.next().run, bot.next().reminder] : [],
+            nextRuns: next ? [next.run, next.reminder] : [],
             scheduler: !bot || bot.stopped ? (bot ? 'stopped' : 'running') : (await app.settings.read()).paused ? 'paused' : 'running',
             chat: Object.fromEntries(chat.connections.map((c) => [c.platform, chatState(c.state)])),
             outboxPending: dispatcher.pending,
-          }),
+          });
+        },
       })
     : undefined;
   if (health) logger.info('health endpoint listening', { url: `${health.url}/healthz` });
@@ -291,7 +293,7 @@ async function check(
   const when = (iso: string) => new Date(iso).toLocaleString(config.locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: config.timeZone });
   print(envFile ? t('check.config', { file: envFile }) : t('check.config-env-only'));
   print(t('check.url', { url: config.oneflex.url }));
-  print(t('check.user', { user: me.email ? `${me.name} <${me.email}>` : me.name }));
+  print(t('check.user', { user: userLabel(me) }));
   print(status.expiresAt ? t('check.token', { when: when(status.expiresAt) }) : t('check.token-unknown'));
   print(t('check.refresh', { state: t(status.canRefresh ? 'check.refresh-yes' : 'check.refresh-no') }));
   print(desks.length ? t('check.desks', { desks: desks.map((d) => d.deskName ?? d.deskId).join(', ') }) : t('check.no-desk'));
@@ -323,6 +325,6 @@ async function tokenSet(
     return EXIT.usage;
   }
   const user = await app.tokens.replaceTokens(given);
-  print(t('token.stored', { user: user.email ? `${user.name} <${user.email}>` : user.name }));
+  print(t('token.stored', { user: userLabel(user) }));
   return EXIT.ok;
 }

@@ -284,15 +284,7 @@ export class BookingRunner {
 
   /** Active bookings on the given dates, one entry per date and desk with its moments. */
   async bookingsOn(dates: readonly CalendarDate[]): Promise<BookedDesk[]> {
-    const affectations = (await this.options.client.affectations(dates)).filter((a) => a.active !== false);
-    const grouped = new Map<string, BookedDesk & { moments: string[] }>();
-    for (const a of affectations) {
-      const key = `${a.date}|${a.desk?.id ?? ''}`;
-      const entry = grouped.get(key) ?? { ...bookedDesk(a.date, deskOf(a), []), moments: [] };
-      if (a.moment) entry.moments.push(a.moment);
-      grouped.set(key, entry);
-    }
-    return [...grouped.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    return groupByDesk((await this.options.client.affectations(dates)).filter((a) => a.active !== false));
   }
 
   /** Upcoming bookings from today for `days` days. */
@@ -313,13 +305,7 @@ export class BookingRunner {
           delete state.made[date];
         }, this.today());
       }
-      const byDesk = new Map<string, BookedDesk & { moments: string[] }>();
-      for (const a of active) {
-        const entry = byDesk.get(a.desk?.id ?? '') ?? { ...bookedDesk(date, deskOf(a), []), moments: [] };
-        if (a.moment) entry.moments.push(a.moment);
-        byDesk.set(a.desk?.id ?? '', entry);
-      }
-      return [...byDesk.values()];
+      return groupByDesk(active);
     });
   }
 
@@ -344,10 +330,8 @@ export class DeskCandidates {
   ) {}
 
   async get(index: number): Promise<Desk | undefined> {
-    if (index === 0 && this.configured) {
-      const c = this.configured;
-      return { deskId: c.deskId, deskName: c.name ?? null, spaceId: c.spaceId, spaceName: null };
-    }
+    const configured = this.configuredDesk();
+    if (index === 0 && configured) return configured;
     return (await this.all())[index];
   }
 
@@ -360,15 +344,18 @@ export class DeskCandidates {
   }
 
   private async load(): Promise<Desk[]> {
-    const desks: Desk[] = [];
-    if (this.configured) {
-      const c = this.configured;
-      desks.push({ deskId: c.deskId, deskName: c.name ?? null, spaceId: c.spaceId, spaceName: null });
-    }
+    const configured = this.configuredDesk();
+    const desks: Desk[] = configured ? [configured] : [];
     const favourites = await this.client.favouriteDesks();
     const extra = favourites.length > 0 ? favourites : await this.mostBooked();
     for (const d of extra) if (!desks.some((x) => x.deskId === d.deskId)) desks.push(d);
     return desks;
+  }
+
+  /** ONEFLEX_DESK_ID / ONEFLEX_SPACE_ID as a desk, when set. */
+  private configuredDesk(): Desk | undefined {
+    const c = this.configured;
+    return c ? { deskId: c.deskId, deskName: c.name ?? null, spaceId: c.spaceId, spaceName: null } : undefined;
   }
 
   private async mostBooked(): Promise<Desk[]> {
@@ -394,6 +381,18 @@ function refOf(desk: Desk): DeskRef {
 
 function deskOf(a: Affectation): DeskRef {
   return { deskId: a.desk?.id ?? null, deskName: a.desk?.name ?? null, spaceName: a.space?.name ?? null };
+}
+
+/** One entry per date and desk, with its moments, in date order. */
+function groupByDesk(affectations: readonly Affectation[]): BookedDesk[] {
+  const grouped = new Map<string, BookedDesk & { moments: string[] }>();
+  for (const a of affectations) {
+    const key = `${a.date}|${a.desk?.id ?? ''}`;
+    const entry = grouped.get(key) ?? { ...bookedDesk(a.date, deskOf(a), []), moments: [] };
+    if (a.moment) entry.moments.push(a.moment);
+    grouped.set(key, entry);
+  }
+  return [...grouped.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
 function bookedDesk(date: string, desk: DeskRef | null, moments: readonly string[]): BookedDesk {

@@ -10,7 +10,6 @@ export type CliCommand = (typeof COMMANDS)[number];
 
 export interface CommandLine {
   readonly command: CliCommand;
-  readonly subcommand: string | undefined;
   readonly envFile: string | undefined;
   readonly json: boolean;
   readonly dryRun: boolean;
@@ -105,7 +104,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   else if (values.show) command = 'show';
   else if (values.recurring) command = 'recurring';
   else if (values.date !== undefined) command = 'book';
-  else command = values.help ? 'help' : 'run';
+  else command = 'run';
   if (values.help) command = 'help';
 
   if (command === 'token') {
@@ -127,7 +126,6 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 
   return {
     command,
-    subcommand: second,
     envFile: values['env-file'],
     json: values.json ?? false,
     dryRun: values['dry-run'] ?? false,

@@ -192,10 +192,15 @@ const optionalPort = z
     return n;
   });
 
-const optionalHttpUrl = z
-  .string()
-  .trim()
-  .pipe(z.union([z.literal('').transform(() => undefined), httpUrl]));
+/** Empty means unset (undefined); anything else must pass `schema`. */
+function optional<T extends z.ZodType<unknown, string>>(schema: T) {
+  return z
+    .string()
+    .trim()
+    .pipe(z.union([z.literal('').transform(() => undefined), schema]));
+}
+
+const optionalHttpUrl = optional(httpUrl);
 
 export const variables = {
   ONEFLEX_URL: spec({
@@ -355,7 +360,7 @@ export const variables = {
     defaultValue: '',
     example: '08:30',
     expected: 'a time HH:MM or HH:MM:SS, or empty for no reminder',
-    schema: z.string().transform((v) => v.trim()).pipe(z.union([z.literal('').transform(() => undefined), timeOfDay])),
+    schema: optional(timeOfDay),
   }),
   BOT_TIMEZONE: spec({
     key: 'BOT_TIMEZONE',

@@ -64,7 +64,11 @@ export class Metrics implements DeliveryObserver {
   private readonly lastRunAt: Gauge;
   private readonly samplers: (() => void)[] = [];
 
+  /** The package version (`oneflex_bot_info`), also shown by /healthz. */
+  readonly version: string;
+
   constructor(options: MetricsOptions) {
+    this.version = options.version;
     this.clock = options.clock ?? systemClock;
     this.contentType = this.registry.contentType;
     const registers = [this.registry];

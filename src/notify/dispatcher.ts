@@ -141,12 +141,7 @@ export class Dispatcher implements EventSink {
     this.log = options.logger.child({ module: 'notify' });
     this.outbox = new Outbox(options.stateDir);
     this.disabledFile = new JsonStateFile(options.stateDir, 'channels.json', disabledSchema);
-    const ids = new Set<string>();
-    for (const route of options.routes) {
-      if (ids.has(route.channel.id)) throw new Error(`two notification channels have the id ${route.channel.id}`);
-      ids.add(route.channel.id);
-      this.queues.set(route.channel.id, new ChannelQueue(route));
-    }
+    for (const route of options.routes) this.addRoute(route);
   }
 
   get channels(): readonly NotificationChannel[] {
@@ -187,7 +182,7 @@ export class Dispatcher implements EventSink {
       }
       this.seen.add(dedupeKey(entry.event));
       if (entry.pending.size === 0) {
-        void this.outbox.save(entry);
+        void this.outbox.save(entry).catch((error: unknown) => this.log.error('outbox write failed', { error: (error as Error).message }));
         continue;
       }
       this.entries.set(entry.name, entry);

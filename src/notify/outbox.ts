@@ -15,7 +15,8 @@ import { z } from 'zod';
 import { isCode, writeFileAtomic } from '../state/atomic-file.js';
 import { EVENT_TYPES, type BotEvent } from './events.js';
 
-const OWNER = `${hostname()}:${process.pid}`;
+const HOST = hostname();
+const OWNER = `${HOST}:${process.pid}`;
 
 const entrySchema = z.object({
   version: z.literal(1),
@@ -107,7 +108,7 @@ export class Outbox {
 function isAdoptable(owner: string): boolean {
   if (owner === OWNER) return true;
   const [host, pidText] = owner.split(':');
-  if (host !== hostname()) return true; // another container or machine: its process is gone
+  if (host !== HOST) return true; // another container or machine: its process is gone
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return true;
   try {

@@ -24,17 +24,15 @@ import {
   favoritesSchema,
   graphqlEnvelopeSchema,
   meSchema,
+  toMe,
   type Affectation,
+  type Me,
 } from './schemas.js';
 import type { TokenManager } from './token-manager.js';
 
 export type { Affectation };
 
-export interface Me {
-  readonly id: string;
-  readonly email: string | null;
-  readonly name: string;
-}
+export type { Me } from './schemas.js';
 
 export interface Desk {
   readonly deskId: string;
@@ -75,8 +73,6 @@ export class OneFlexClient {
   private readonly log: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly retryDelays: readonly number[];
-  /** Requests sent, for `check`, the benchmark and tests. */
-  requestCount = 0;
 
   constructor(private readonly options: ClientOptions) {
     this.log = options.logger.child({ module: 'oneflex' });
@@ -87,11 +83,7 @@ export class OneFlexClient {
   /** Who the tokens belong to; asked once per process. */
   whoAmI(): Promise<Me> {
     this.me ??= this.read('me', ME_QUERY, {}, meSchema)
-      .then(({ me }) => ({
-        id: me.id,
-        email: me.email ?? null,
-        name: me.fullName || [me.firstName, me.lastName].filter(Boolean).join(' ') || me.email || me.id,
-      }))
+      .then(({ me }) => toMe(me))
       .catch((error: unknown) => {
         this.me = undefined; // a failed lookup is not cached
         throw error;
@@ -230,7 +222,6 @@ export class OneFlexClient {
   }
 
   private post(operationName: string, query: string, variables: object, bearer: string) {
-    this.requestCount++;
     return this.options.post({
       url: `${this.options.baseUrl}/api/gql`,
       body: { operationName, query, variables },

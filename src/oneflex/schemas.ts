@@ -17,6 +17,22 @@ export const meSchema = z.object({
   }),
 });
 
+/** Who the tokens belong to. */
+export interface Me {
+  readonly id: string;
+  readonly email: string | null;
+  readonly name: string;
+}
+
+export function toMe(me: z.output<typeof meSchema>['me']): Me {
+  return { id: me.id, email: me.email ?? null, name: me.fullName || [me.firstName, me.lastName].filter(Boolean).join(' ') || me.email || me.id };
+}
+
+/** "Name <email>", or the name alone. */
+export function userLabel(me: Me): string {
+  return me.email ? `${me.name} <${me.email}>` : me.name;
+}
+
 export const favoritesSchema = z.object({
   user: z.object({
     favoriteSpacesAndDesks: z

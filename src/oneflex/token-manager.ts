@@ -21,7 +21,7 @@ import { OneFlexError } from './errors.js';
 import type { HttpPost } from './http.js';
 import { jwtExpiry } from './jwt.js';
 import { ME_QUERY } from './queries.js';
-import { meSchema, refreshAnswerSchema } from './schemas.js';
+import { meSchema, refreshAnswerSchema, toMe } from './schemas.js';
 import type { TokenIncident, TokenPair, TokenStore } from './token-store.js';
 
 export interface TokenManagerOptions {
@@ -210,9 +210,7 @@ export class TokenManager {
     if (answer.status !== 200) throw new OneFlexError('server_error', `OneFlex answered HTTP ${answer.status}`, { status: answer.status });
     const parsed = meSchema.safeParse((answer.body as { data?: unknown } | undefined)?.data);
     if (!parsed.success) throw new OneFlexError('invalid_response', 'Unexpected answer to "me" from OneFlex');
-    const me = parsed.data.me;
-    const name = me.fullName || [me.firstName, me.lastName].filter(Boolean).join(' ') || me.email || me.id;
-    return { id: me.id, name, email: me.email ?? null };
+    return toMe(parsed.data.me);
   }
 
   private async doRefresh(): Promise<void> {

@@ -71,10 +71,6 @@ export class TokenStore {
     this.configFingerprint = fingerprint(options.configured);
   }
 
-  get path(): string {
-    return this.file.file;
-  }
-
   /** The tokens to start with, applying "hand-edited configuration wins". */
   async load(): Promise<LoadedTokens> {
     const saved = await this.file.read();

@@ -200,10 +200,6 @@ export class OneFlexSandbox {
     this.faults.push({ fault: { ...fault }, remaining: times });
   }
 
-  clearFaults(): void {
-    this.faults = [];
-  }
-
   clearRequests(): void {
     this.log.length = 0;
   }

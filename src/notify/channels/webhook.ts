@@ -12,6 +12,7 @@ import { renderGoogleChat } from '../render/gchat.js';
 import { renderJson } from '../render/json.js';
 import { renderSlack } from '../render/slack.js';
 import { renderTeams } from '../render/teams.js';
+import { oneLine } from '../render/truncate.js';
 
 /** Gaps that keep one webhook under its platform's limit (chat-protocols.md). */
 const MIN_INTERVAL_MS: Record<WebhookFormat, number> = {
@@ -41,10 +42,6 @@ export class WebhookChannel implements NotificationChannel {
     this.label = target.label;
     this.minIntervalMs = MIN_INTERVAL_MS[target.format];
     this.timeoutMs = options.timeoutMs ?? 10_000;
-  }
-
-  get format(): WebhookFormat {
-    return this.target.format;
   }
 
   render(message: NotificationMessage): unknown {
@@ -111,8 +108,8 @@ export function retryAfterMs(headers: Headers, body: string, now = Date.now()): 
 
 /** A short, safe excerpt of an error body (platform error codes such as `no_text`, `channel_not_found`). */
 function excerpt(body: string): string {
-  const oneLine = body.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 120 ? `${oneLine.slice(0, 117)}...` : oneLine;
+  const line = oneLine(body);
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
 function classify(format: WebhookFormat, status: number, headers: Headers, body: string): DeliveryError {

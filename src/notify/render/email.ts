@@ -5,7 +5,7 @@
  * the test marker is already in the title. Lists are cut to 200 rows of 2000 characters.
  */
 import type { NotificationMessage } from '../message.js';
-import { localeOf, moreText, renderWord, utcLabel } from './common.js';
+import { localeOf, moreText, numberedActions, renderWord, utcLabel } from './common.js';
 import { severityHex } from './severity.js';
 import { clip, fitFields, oneLine } from './truncate.js';
 
@@ -41,7 +41,7 @@ export function renderEmail(message: NotificationMessage): EmailContent {
     '',
     body,
     ...(fields.length > 0 ? ['', ...fields.map((f) => `${f.name}: ${f.value.replace(/\n/g, '\n  ')}`)] : []),
-    ...(message.actions.length > 0 ? ['', `${actionsTitle}:`, ...message.actions.map((a, i) => `${i + 1}. ${a}`)] : []),
+    ...(message.actions.length > 0 ? ['', `${actionsTitle}:`, numberedActions(message.actions)] : []),
     '',
     '-- ',
     `${message.footer} · ${when}`,

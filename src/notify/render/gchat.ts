@@ -7,7 +7,7 @@
  */
 import type { NotificationMessage } from '../message.js';
 import { moreText, numberedActions, renderWord, utcLabel } from './common.js';
-import { clip, fitFields, jsonBytes, oneLine } from './truncate.js';
+import { clip, fitFields, fitToBytes, oneLine } from './truncate.js';
 
 export const GCHAT_MAX_BYTES = 27_000;
 
@@ -45,9 +45,7 @@ export function neutralizeGoogleChatText(text: string): string {
 }
 
 export function renderGoogleChat(message: NotificationMessage): GoogleChatPayload {
-  let payload = build(message, 1);
-  for (let scale = 0.5; jsonBytes(payload) > GCHAT_MAX_BYTES && scale >= 1 / 64; scale /= 2) payload = build(message, scale);
-  return payload;
+  return fitToBytes((scale) => build(message, scale), GCHAT_MAX_BYTES);
 }
 
 function build(message: NotificationMessage, scale: number): GoogleChatPayload {

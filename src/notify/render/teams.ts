@@ -7,7 +7,7 @@
 import type { Severity } from '../events.js';
 import type { NotificationMessage } from '../message.js';
 import { moreText, renderWord } from './common.js';
-import { clip, fitFields, jsonBytes } from './truncate.js';
+import { clip, fitFields, fitToBytes } from './truncate.js';
 
 export const TEAMS_MAX_BYTES = 27_000;
 
@@ -53,11 +53,7 @@ export interface TeamsPayload {
 }
 
 export function renderTeams(message: NotificationMessage): TeamsPayload {
-  // Halve every budget until the JSON fits: bytes depend on accents, emoji and JSON escapes,
-  // which a character count cannot predict.
-  let payload = build(message, 1);
-  for (let scale = 0.5; jsonBytes(payload) > TEAMS_MAX_BYTES && scale >= 1 / 64; scale /= 2) payload = build(message, scale);
-  return payload;
+  return fitToBytes((scale) => build(message, scale), TEAMS_MAX_BYTES);
 }
 
 function build(message: NotificationMessage, scale: number): TeamsPayload {

@@ -95,3 +95,13 @@ export function fitFields(fields: readonly MessageField[], limits: FieldLimits):
 export function jsonBytes(payload: unknown): number {
   return Buffer.byteLength(JSON.stringify(payload), 'utf8');
 }
+
+/**
+ * `build(1)`, or `build` at halved scales until its JSON fits `maxBytes`: bytes depend on accents,
+ * emoji and JSON escapes, which a character count cannot predict.
+ */
+export function fitToBytes<T>(build: (scale: number) => T, maxBytes: number): T {
+  let payload = build(1);
+  for (let scale = 0.5; jsonBytes(payload) > maxBytes && scale >= 1 / 64; scale /= 2) payload = build(scale);
+  return payload;
+}
