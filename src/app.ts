@@ -94,7 +94,8 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     client,
     settings: { ...config.booking, timeZone: config.timeZone, desk: config.oneflex.desk },
     state: bookingState,
-    holidays: await loadHolidayCalendar(config.booking.publicHolidays, config.locale, bookableYears(clock.now(), config.booking.windowDays)),
+    // Computed at the first plan, not here: check, show, token set… never need it.
+    holidays: memoize(() => loadHolidayCalendar(config.booking.publicHolidays, config.locale, bookableYears(clock.now(), config.booking.windowDays))),
     events,
     clock,
     logger,
@@ -126,4 +127,14 @@ export function scheduledMode(config: Config): PlanMode {
   return config.booking.recurringWeeks > 0
     ? { kind: 'recurring', weeks: config.booking.recurringWeeks }
     : { kind: 'single', daysAhead: config.booking.daysAhead };
+}
+
+/** `load()` once; a failure is not kept, so the next call tries again. */
+function memoize<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () =>
+    (loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    }));
 }

@@ -70,7 +70,8 @@ export interface RunnerOptions {
   readonly client: OneFlexClient;
   readonly settings: BookingSettings;
   readonly state: BookingState;
-  readonly holidays: HolidayCalendar;
+  /** The public holidays, loaded when first needed. */
+  readonly holidays: () => Promise<HolidayCalendar>;
   readonly events: EventSink;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -123,7 +124,7 @@ export class BookingRunner {
       daysOfWeek: settings.daysOfWeek,
       windowDays: settings.windowDays,
       vacations,
-      holidays: this.options.holidays,
+      holidays: await this.options.holidays(),
       cancelledByUser: new Set(Object.keys(state.cancelledByUser)),
       force: request.force ?? false,
     });

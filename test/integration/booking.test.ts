@@ -31,6 +31,12 @@ describe('booking runs against the sandbox', () => {
     expect(h.events.events[0]).toMatchObject({ type: 'booking-success', data: { bookings: expect.any(Array) } });
   });
 
+  it('skips a public holiday, computed by date-holidays when the first run plans', async () => {
+    h = await startHarness({ env: { PUBLIC_HOLIDAYS: 'FR' }, clock: { now: () => Date.parse('2026-12-21T08:00:00Z') } });
+    const report = await h.app.runner.run({ mode: { kind: 'dates', dates: ['2026-12-25'] }, dryRun: true });
+    expect(report.outcomes).toEqual([expect.objectContaining({ date: '2026-12-25', status: 'skipped', reason: 'holiday', detail: 'Noël' })]);
+  });
+
   it('sends the date that opens today first', async () => {
     h = await startHarness();
     h.sandbox.clearRequests();
